@@ -1,0 +1,1 @@
+return Harness.Cli.HarnessApp.Run(args);

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Harness.Core.Metrics;
+
+namespace Harness.Core.ModelCards;
+
+/// <summary>
+/// What a Harness model says about itself, stored as ONNX <c>metadata_props</c> so the file
+/// stays self-describing: inputs, classes, where it was trained (with manifest hashes), how it
+/// scored on its internal validation split, how it was trained, by which Harness and when.
+/// Each key holds plain text or JSON; <see cref="FormatVersion"/> lets readers reject the unknown.
+/// </summary>
+public sealed record ModelCard
+{
+    public const string FormatVersion = "1";
+
+    public required string HarnessVersion { get; init; }
+    public required DateTimeOffset CreatedUtc { get; init; }
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+    public required IReadOnlyList<string> ClassNames { get; init; }
+
+    /// <summary>The positive class of a binary model; null for multiclass.</summary>
+    public string? PositiveClass { get; init; }
+
+    public required IReadOnlyList<TrainingSite> TrainingSites { get; init; }
+    public required DevelopmentEvaluation Development { get; init; }
+
+    /// <summary>The trainer's settings, as the trainer names them.</summary>
+    public required JsonObject TrainingConfig { get; init; }
+
+    public int? PositiveClassIndex => PositiveClass is null ? null : ClassNames.ToList().IndexOf(PositiveClass);
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static class Keys
+    {
+        public const string Format = "harness_model_format";
+        public const string HarnessVersion = "harness_version";
+        public const string CreatedUtc = "created_utc";
+        public const string FeatureNames = "feature_names";
+        public const string ClassNames = "class_names";
+        public const string PositiveClass = "positive_class";
+        public const string TrainingSites = "training_sites";
+        public const string Development = "development";
+        public const string TrainingConfig = "training_config";
+    }
+
+    public IReadOnlyList<KeyValuePair<string, string>> ToMetadata()
+    {
+        var props = new List<KeyValuePair<string, string>>
+        {
+            new(Keys.Format, FormatVersion),
+            new(Keys.HarnessVersion, HarnessVersion),
+            new(Keys.CreatedUtc, CreatedUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)),
+            new(Keys.FeatureNames, JsonSerializer.Serialize(FeatureNames, Json)),
+            new(Keys.ClassNames, JsonSerializer.Serialize(ClassNames, Json)),
+        };
+        if (PositiveClass is not null) props.Add(new(Keys.PositiveClass, PositiveClass));
+        props.Add(new(Keys.TrainingSites, JsonSerializer.Serialize(TrainingSites, Json)));
+        props.Add(new(Keys.Development, JsonSerializer.Serialize(Development, Json)));
+        props.Add(new(Keys.TrainingConfig, TrainingConfig.ToJsonString(Json)));
+        return props;
+    }
+
+    /// <summary>Reads a card back; <paramref name="modelFile"/> names the file in errors.</summary>
+    public static ModelCard FromMetadata(IReadOnlyDictionary<string, string> metadata, string modelFile)
+    {
+        string Get(string key) => metadata.TryGetValue(key, out var v) ? v : throw new InputException(
+            $"the model has no '{key}' metadata, so it was not exported by 'harness train' (or was stripped).",
+            "Validate a model.onnx written by 'harness train'.", modelFile);
+
+        T Parse<T>(string key)
+        {
+            try { return JsonSerializer.Deserialize<T>(Get(key), Json) ?? throw new JsonException("null"); }
+            catch (JsonException e)
+            {
+                throw new InputException($"the model's '{key}' metadata is not valid ({e.Message}).",
+                    "Re-export the model with 'harness train'.", modelFile);
+            }
+        }
+
+        string format = Get(Keys.Format);
+        if (format != FormatVersion)
+            throw new InputException($"the model card format is '{format}'; this Harness reads '{FormatVersion}'.",
+                "Use the Harness version that trained the model, or retrain.", modelFile);
+
+        var card = new ModelCard
+        {
+            HarnessVersion = Get(Keys.HarnessVersion),
+            CreatedUtc = DateTimeOffset.Parse(Get(Keys.CreatedUtc), CultureInfo.InvariantCulture),
+            FeatureNames = Parse<string[]>(Keys.FeatureNames),
+            ClassNames = Parse<string[]>(Keys.ClassNames),
+            PositiveClass = metadata.GetValueOrDefault(Keys.PositiveClass),
+            TrainingSites = Parse<TrainingSite[]>(Keys.TrainingSites),
+            Development = Parse<DevelopmentEvaluation>(Keys.Development),
+            TrainingConfig = Parse<JsonObject>(Keys.TrainingConfig),
+        };
+        if (card.ClassNames.Count == 2 && card.PositiveClassIndex is not >= 0)
+            throw new InputException("the binary model does not name a positive class among its classes.",
+                "Re-export the model with 'harness train'.", modelFile);
+        return card;
+    }
+}
+
+/// <summary>A site the model was trained on: its name, how many rows it gave, and which exact file.</summary>
+public sealed record TrainingSite(string Name, int Rows, string ManifestSha256);
+
+/// <summary>
+/// How the model scored on held-back data from its own training sites: the reference that each
+/// external site's generalisation gap is measured against.
+/// </summary>
+/// <param name="Split">How the held-back rows were chosen, in words.</param>
+public sealed record DevelopmentEvaluation(string Split, int N, IReadOnlyDictionary<string, int> ClassCounts, MetricSet Metrics);

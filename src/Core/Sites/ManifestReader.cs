@@ -1,0 +1,132 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace Harness.Core.Sites;
+
+/// <summary>
+/// Streams the rows of a site's manifest.csv, checking each as it goes: ragged rows, empty ids
+/// and labels, duplicate ids, non-numeric features and unparsable dates are errors that name
+/// the file, line and column. Memory stays flat apart from the set of ids seen.
+/// </summary>
+public sealed class ManifestReader : IDisposable
+{
+    private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
+
+    private readonly CsvReader _csv;
+    private readonly string _file;
+    private bool _rowsRead;
+
+    private ManifestReader(SiteFolder site)
+    {
+        Site = site;
+        _file = PathDisplay.Of(site.ManifestPath);
+        _csv = CsvReader.Create(File.OpenRead(site.ManifestPath), new CsvReaderOptions
+        {
+            HasHeader = true,
+            Separator = ',',
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
+            FieldCountMismatch = CsvFieldCountHandling.Allow, // checked below, with a clearer message
+            FormatProvider = CultureInfo.InvariantCulture,
+        }, leaveOpen: false);
+        var header = Guard(() => _csv.Headers);
+        if (header.Count == 0)
+            throw new InputException("the manifest is empty.",
+                "The first line must be a header naming the columns id, label and the features.", _file);
+        Schema = ManifestSchema.FromHeader(header, _file);
+    }
+
+    public SiteFolder Site { get; }
+    public ManifestSchema Schema { get; }
+
+    /// <summary>Opens the manifest and validates its header.</summary>
+    public static ManifestReader Open(SiteFolder site) => new(site);
+
+    /// <summary>Reads all rows once, in file order. At least one row is required.</summary>
+    public IEnumerable<ManifestRow> ReadRows()
+    {
+        if (_rowsRead) throw new InvalidOperationException("A manifest's rows can be read once.");
+        _rowsRead = true;
+
+        var ids = new Dictionary<string, long>(StringComparer.Ordinal);
+        long count = 0;
+        while (Guard(_csv.Read))
+        {
+            long line = _csv.LineNumber;
+            if (_csv.FieldCount != Schema.Columns.Count)
+                throw new InputException(
+                    $"this row has {_csv.FieldCount} cells but the header has {Schema.Columns.Count}.",
+                    "Give every row one cell per header column (leave a cell empty when a value is missing).",
+                    _file, line);
+            string[] cells = new string[_csv.FieldCount];
+            for (int c = 0; c < cells.Length; c++) cells[c] = _csv.GetString(c);
+
+            string id = cells[Schema.IdIndex].Trim();
+            if (id.Length == 0)
+                throw Cell(line, Schema.IdIndex, "the id is empty.", "Give every row an id, unique within the site.");
+            if (ids.TryGetValue(id, out long firstLine))
+                throw Cell(line, Schema.IdIndex, $"id '{id}' is used again (first on line {firstLine}).",
+                    "Make ids unique within the site; use patient_id to group several rows of one patient.");
+            ids.Add(id, line);
+
+            string label = cells[Schema.LabelIndex].Trim();
+            if (label.Length == 0)
+                throw Cell(line, Schema.LabelIndex, "the label is empty.", "Give every row its class name in the label column.");
+
+            string patient = Schema.PatientIdIndex is int p && cells[p].Trim() is { Length: > 0 } pid ? pid : id;
+            DateOnly? date = Schema.DateIndex is int d ? ParseDate(cells[d], line, d) : null;
+
+            var features = new float[Schema.FeatureColumnIndices.Length];
+            for (int f = 0; f < features.Length; f++)
+                features[f] = ParseFeature(cells[Schema.FeatureColumnIndices[f]], line, Schema.FeatureColumnIndices[f]);
+
+            count++;
+            yield return new ManifestRow(line, id, patient, date, label, features);
+        }
+        if (count == 0)
+            throw new InputException("the manifest has a header but no rows.", "Add one row per example below the header.", _file);
+    }
+
+    private float ParseFeature(string cell, long line, int column)
+    {
+        string text = cell.Trim();
+        if (text.Length == 0 || text == "?") return float.NaN;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            throw Cell(line, column, $"'{text}' in feature column '{Schema.Columns[column]}' is not a number.",
+                "Write a number with '.' as the decimal point, or leave the cell empty (or '?') when the value is missing.");
+        if (Math.Abs(value) > float.MaxValue)
+            throw Cell(line, column, $"{text} in feature column '{Schema.Columns[column]}' is beyond the float32 range.",
+                "Rescale the feature (for example change its unit).");
+        return (float)value;
+    }
+
+    private DateOnly? ParseDate(string cell, long line, int column)
+    {
+        string text = cell.Trim();
+        if (text.Length == 0) return null;
+        if (DateTime.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var parsed))
+            return DateOnly.FromDateTime(parsed);
+        throw Cell(line, column, $"'{text}' in column 'date' is not an ISO-8601 date.",
+            "Write dates as YYYY-MM-DD (for example 2019-03-28), or leave the cell empty when unknown.");
+    }
+
+    /// <summary>CsvHelper's own format errors (stray quotes, say) become input errors with the line.</summary>
+    private T Guard<T>(Func<T> read)
+    {
+        try { return read(); }
+        catch (CsvFormatException e)
+        {
+            throw new InputException($"malformed CSV ({e.Message.TrimEnd('.')}).",
+                "Quote a cell that holds commas or quotes as \"...\" and double any quote inside it.",
+                _file, e.LineNumber > 0 ? e.LineNumber : null);
+        }
+    }
+
+    private InputException Cell(long line, int column, string problem, string fix) => new(problem, fix, _file, line, column + 1);
+
+    public void Dispose()
+    {
+        _csv.Dispose();
+    }
+}

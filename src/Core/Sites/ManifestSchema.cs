@@ -1,0 +1,110 @@
+namespace Harness.Core.Sites;
+
+/// <summary>
+/// The columns of a manifest, read from its header. Reserved columns: <c>id</c> (required,
+/// unique within the site), <c>label</c> (required, the class name), <c>patient_id</c>
+/// (optional; rows of one patient stay on one side of every split) and <c>date</c> (optional,
+/// ISO-8601 acquisition date). Every other column is a numeric input feature.
+/// </summary>
+public sealed class ManifestSchema
+{
+    public const string IdColumn = "id";
+    public const string LabelColumn = "label";
+    public const string PatientIdColumn = "patient_id";
+    public const string DateColumn = "date";
+
+    private static readonly string[] Reserved = [IdColumn, LabelColumn, PatientIdColumn, DateColumn];
+
+    private ManifestSchema(IReadOnlyList<string> columns, int id, int label, int? patientId, int? date, int[] featureColumns)
+    {
+        Columns = columns;
+        IdIndex = id;
+        LabelIndex = label;
+        PatientIdIndex = patientId;
+        DateIndex = date;
+        FeatureColumnIndices = featureColumns;
+        FeatureNames = featureColumns.Select(i => columns[i]).ToArray();
+    }
+
+    public IReadOnlyList<string> Columns { get; }
+    public IReadOnlyList<string> FeatureNames { get; }
+    public bool HasPatientId => PatientIdIndex is not null;
+    public bool HasDate => DateIndex is not null;
+
+    internal int IdIndex { get; }
+    internal int LabelIndex { get; }
+    internal int? PatientIdIndex { get; }
+    internal int? DateIndex { get; }
+    internal int[] FeatureColumnIndices { get; }
+
+    /// <summary>Validates a header row. <paramref name="file"/> is used in error messages.</summary>
+    public static ManifestSchema FromHeader(IReadOnlyList<string> header, string file)
+    {
+        var columns = header.Select(h => h.Trim()).ToArray();
+        if (columns.Length == 1 && (columns[0].Contains(';') || columns[0].Contains('\t')))
+            throw new InputException("the header has a single column; the file looks separated by ';' or tabs.",
+                "Save the manifest as comma-separated values.", file, 1, 1);
+
+        for (int c = 0; c < columns.Length; c++)
+        {
+            if (columns[c].Length == 0)
+                throw new InputException($"column {c + 1} of the header has no name.",
+                    "Give every column a name in the first line.", file, 1, c + 1);
+            int first = Array.IndexOf(columns, columns[c]);
+            if (first != c)
+                throw new InputException($"column name '{columns[c]}' appears twice (columns {first + 1} and {c + 1}).",
+                    "Rename or remove one of them.", file, 1, c + 1);
+        }
+
+        int id = Require(columns, IdColumn, file, "a unique identifier for each row");
+        int label = Require(columns, LabelColumn, file, "the class name of each row");
+        int? patient = Find(columns, PatientIdColumn);
+        int? date = Find(columns, DateColumn);
+        int[] features = Enumerable.Range(0, columns.Length)
+            .Where(i => !Reserved.Contains(columns[i], StringComparer.Ordinal))
+            .ToArray();
+        if (features.Length == 0)
+            throw new InputException("the manifest has no feature columns.",
+                $"Add at least one numeric column besides {string.Join(", ", Reserved)}.", file, 1);
+        return new ManifestSchema(columns, id, label, patient, date, features);
+    }
+
+    /// <summary>
+    /// Maps the given feature order (a model's, or another site's) onto this manifest's feature
+    /// columns: result[i] is the manifest feature index holding <paramref name="features"/>[i].
+    /// Any missing or extra column is an error that names them all.
+    /// </summary>
+    public int[] AlignTo(IReadOnlyList<string> features, string file, string expectedBy)
+    {
+        var missing = features.Where(f => !FeatureNames.Contains(f, StringComparer.Ordinal)).ToList();
+        var extra = FeatureNames.Where(f => !features.Contains(f, StringComparer.Ordinal)).ToList();
+        if (missing.Count > 0 || extra.Count > 0)
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add($"missing {Quote(missing)}");
+            if (extra.Count > 0) parts.Add($"extra {Quote(extra)}");
+            throw new InputException(
+                $"the feature columns do not match {expectedBy}: {string.Join("; ", parts)}.",
+                $"Give the manifest exactly the features {expectedBy} expects ({Quote(features)}), in any order.",
+                file, 1);
+        }
+        return features.Select(f => FeatureNames.ToList().IndexOf(f)).ToArray();
+    }
+
+    private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+
+    private static int? Find(string[] columns, string name)
+    {
+        int i = Array.IndexOf(columns, name);
+        return i < 0 ? null : i;
+    }
+
+    private static int Require(string[] columns, string name, string file, string meaning)
+    {
+        if (Find(columns, name) is int i) return i;
+        string caseHint = columns.FirstOrDefault(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase)) is { } near
+            ? $" (found '{near}'; names are case-sensitive)" : "";
+        throw new InputException($"the header has no '{name}' column{caseHint}.",
+            $"Add a '{name}' column holding {meaning}. Header found: {string.Join(",", columns)}.", file, 1);
+    }
+}

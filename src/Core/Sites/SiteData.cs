@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+
+namespace Harness.Core.Sites;
+
+/// <summary>A site read whole into memory (training needs random access), with its manifest's SHA-256.</summary>
+public sealed class SiteData
+{
+    private SiteData(SiteFolder site, ManifestSchema schema, IReadOnlyList<ManifestRow> rows, string sha256)
+    {
+        Site = site;
+        Schema = schema;
+        Rows = rows;
+        ManifestSha256 = sha256;
+    }
+
+    public SiteFolder Site { get; }
+    public ManifestSchema Schema { get; }
+    public IReadOnlyList<ManifestRow> Rows { get; }
+
+    /// <summary>Lower-case hex SHA-256 of manifest.csv's bytes: what the model card records.</summary>
+    public string ManifestSha256 { get; }
+
+    public static SiteData Load(SiteFolder site)
+    {
+        using var reader = ManifestReader.Open(site);
+        var rows = reader.ReadRows().ToList();
+        return new SiteData(site, reader.Schema, rows, Sha256Hex(site.ManifestPath));
+    }
+
+    public static string Sha256Hex(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}
