@@ -1,0 +1,70 @@
+using System.ComponentModel;
+using Harness.Cli.Output;
+using Harness.Core;
+using Harness.Trainer;
+using Harness.Validator;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Harness.Cli.Commands;
+
+internal sealed class DemoSettings : CommandSettings
+{
+    [CommandOption("--out <DIR>")]
+    [Description("Where to write the demo (default: runs/demo in the repository).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--force")]
+    [Description("Replace an earlier demo's outputs.")]
+    public bool Force { get; init; }
+
+    [CommandOption("--device <DEVICE>"), DefaultValue("auto")]
+    [Description(DeviceOption.Help)]
+    public string Device { get; init; } = "auto";
+}
+
+/// <summary>
+/// The main job on the bundled data: train on Cleveland + Hungary, then validate on the two
+/// institutions the model never saw, Switzerland and VA Long Beach.
+/// </summary>
+[Description("Train on Cleveland + Hungary, validate on held-out Switzerland and VA Long Beach (sites/heart).")]
+internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
+{
+    public static readonly string[] TrainingSites = ["cleveland", "hungary"];
+    public static readonly string[] HeldOutSites = ["switzerland", "va-long-beach"];
+    public const string PositiveClass = "disease";
+
+    public override int Execute(CommandContext context, DemoSettings settings, CancellationToken cancellation)
+    {
+        string root = RepositoryRoot();
+        string heart = Path.Combine(root, "sites", "heart");
+        var device = DeviceOption.Parse(settings.Device);
+        using var output = StagedOutputFolder.Begin(settings.Out ?? Path.Combine(root, "runs", "demo"), settings.Force);
+
+        console.Write(new Rule("[bold]1. Train[/] on " + string.Join(" + ", TrainingSites)).LeftJustified());
+        string train = Directory.CreateDirectory(output.File("train")).FullName;
+        TrainCommand.Train(console, TrainingSites.Select(s => Path.Combine(heart, s)).ToList(),
+            new TrainingOptions { PositiveClass = PositiveClass, Device = device }, train, cancellation);
+
+        console.Write(new Rule("[bold]2. Validate[/] on held-out " + string.Join(" + ", HeldOutSites)).LeftJustified());
+        string validate = Directory.CreateDirectory(output.File("validate")).FullName;
+        ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName),
+            HeldOutSites.Select(s => Path.Combine(heart, s)).ToList(), new ValidationOptions { Device = device }, validate, cancellation);
+
+        output.Commit();
+        console.MarkupLineInterpolated($"Model:  [bold]{Path.Combine(output.Target, "train", TrainingOutcome.ModelFileName)}[/]");
+        console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, "validate", ValidateSettings.ReportFileName)}[/]");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The repository holding sites/heart: above the harness binaries, else above the working folder.</summary>
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, "sites", "heart")))
+                    return dir.FullName;
+        throw new InputException("the bundled sites (sites/heart) were not found above the harness binaries or the working folder.",
+            "Run ./harness demo from a clone of the repository.");
+    }
+}

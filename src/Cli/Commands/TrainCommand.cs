@@ -1,0 +1,128 @@
+using System.ComponentModel;
+using Harness.Cli.Output;
+using Harness.Cli.Rendering;
+using Harness.Core.Metrics;
+using Harness.Trainer;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Defaults = Harness.Trainer.TrainingOptions.Defaults;
+
+namespace Harness.Cli.Commands;
+
+internal sealed class TrainSettings : CommandSettings
+{
+    [CommandOption("--site <DIR>")]
+    [Description("A training site folder holding manifest.csv. Repeat for several sites.")]
+    public string[] Sites { get; init; } = [];
+
+    [CommandOption("--out <RUN_DIR>")]
+    [Description("Folder to create with model.onnx and training.json. Must not exist (see --force).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--force")]
+    [Description("Replace --out if it exists and holds only Harness outputs.")]
+    public bool Force { get; init; }
+
+    [CommandOption("--positive-class <CLASS>")]
+    [Description("The positive class of a binary problem (needed unless the labels are like 0/1 or no/yes).")]
+    public string? PositiveClass { get; init; }
+
+    [CommandOption("--epochs <N>"), DefaultValue(Defaults.Epochs)]
+    [Description("Maximum epochs; early stopping usually ends sooner.")]
+    public int Epochs { get; init; }
+
+    [CommandOption("--batch-size <N>"), DefaultValue(Defaults.BatchSize)]
+    [Description("Mini-batch size.")]
+    public int BatchSize { get; init; }
+
+    [CommandOption("--learning-rate <LR>"), DefaultValue(Defaults.LearningRate)]
+    [Description("AdamW learning rate.")]
+    public double LearningRate { get; init; }
+
+    [CommandOption("--weight-decay <WD>"), DefaultValue(Defaults.WeightDecay)]
+    [Description("AdamW decoupled weight decay, applied to weights (not biases).")]
+    public double WeightDecay { get; init; }
+
+    [CommandOption("--label-smoothing <EPS>"), DefaultValue(Defaults.LabelSmoothing)]
+    [Description("Label smoothing of the training loss, 0 to disable.")]
+    public double LabelSmoothing { get; init; }
+
+    [CommandOption("--patience <N>"), DefaultValue(Defaults.Patience)]
+    [Description("Early stopping: epochs without validation-loss improvement before stopping.")]
+    public int Patience { get; init; }
+
+    [CommandOption("--min-delta <D>"), DefaultValue(Defaults.MinDelta)]
+    [Description("Early stopping: smallest validation-loss drop that counts as improvement.")]
+    public double MinDelta { get; init; }
+
+    [CommandOption("--validation-fraction <F>"), DefaultValue(Defaults.ValidationFraction)]
+    [Description("Share of each class held back, whole patients at a time, for early stopping and development metrics.")]
+    public double ValidationFraction { get; init; }
+
+    [CommandOption("--hidden <WIDTHS>"), DefaultValue(Defaults.HiddenLayers)]
+    [Description("Hidden layer widths of the MLP, comma-separated.")]
+    public string Hidden { get; init; } = Defaults.HiddenLayers;
+
+    [CommandOption("--dropout <P>"), DefaultValue(Defaults.Dropout)]
+    [Description("Dropout after each hidden layer.")]
+    public double Dropout { get; init; }
+
+    [CommandOption("--seed <N>"), DefaultValue(Defaults.Seed)]
+    [Description("Seed for the split, weight initialisation, shuffling and dropout.")]
+    public int Seed { get; init; }
+
+    [CommandOption("--device <DEVICE>"), DefaultValue("auto")]
+    [Description(DeviceOption.Help)]
+    public string Device { get; init; } = "auto";
+
+    public override ValidationResult Validate() =>
+        Sites.Length == 0 ? ValidationResult.Error("Pass at least one --site DIR.")
+        : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("Pass --out RUN_DIR, the folder to create.")
+        : ValidationResult.Success();
+
+    public TrainingOptions ToOptions() => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        WeightDecay = WeightDecay,
+        LabelSmoothing = LabelSmoothing,
+        Patience = Patience,
+        MinDelta = MinDelta,
+        ValidationFraction = ValidationFraction,
+        HiddenLayers = TrainingOptions.ParseHidden(Hidden),
+        Dropout = Dropout,
+        Seed = Seed,
+        PositiveClass = PositiveClass,
+        Device = DeviceOption.Parse(Device),
+    };
+}
+
+[Description("Train a tabular MLP on one or more sites and export a self-describing ONNX model.")]
+internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
+{
+    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellation)
+    {
+        var options = settings.ToOptions();
+        using var output = StagedOutputFolder.Begin(settings.Out!, settings.Force);
+        Train(console, settings.Sites, options, output.Path, cancellation);
+        output.Commit();
+        console.MarkupLineInterpolated($"Model: [bold]{Path.Combine(output.Target, TrainingOutcome.ModelFileName)}[/]");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Trains and writes model.onnx and training.json into <paramref name="folder"/>; prints a summary.</summary>
+    public static void Train(IAnsiConsole console, IReadOnlyList<string> sites, TrainingOptions options, string folder, CancellationToken cancellation)
+    {
+        var progress = new ProgressViews(console);
+        using var outcome = progress.Run(() => TrainingRun.Run(sites, options, progress, cancellation));
+        outcome.WriteTo(folder);
+
+        var report = outcome.Report;
+        console.MarkupLineInterpolated($"Best epoch {report.BestEpoch} of {report.Epochs.Count} ({report.StopReason ?? "epoch limit reached"}); best weights restored.");
+        var table = new Table().Title("Internal validation (development reference)").AddColumn("n");
+        foreach (var (name, _) in report.InternalValidation.Metrics) table.AddColumn(name, c => c.RightAligned());
+        table.AddRow([report.InternalValidation.N.ToString(), .. report.InternalValidation.Metrics.Select(m => Formatting.Metric(m.Value.Value))]);
+        console.Write(table);
+    }
+}

@@ -1,0 +1,61 @@
+using Harness.Core;
+using Harness.Trainer;
+using Harness.Trainer.Training;
+using Harness.Validator;
+using Spectre.Console;
+
+namespace Harness.Cli.Rendering;
+
+/// <summary>
+/// Live progress for the long steps. On a terminal it is a progress bar; in CI logs and pipes
+/// Spectre falls back to plain lines, so progress stays visible there too.
+/// </summary>
+internal sealed class ProgressViews(IAnsiConsole console) : ITrainingProgress, IValidationProgress
+{
+    private ProgressContext? _context;
+    private ProgressTask? _task;
+    private EpochRecord? _best;
+    private string _site = "";
+
+    public T Run<T>(Func<T> work) =>
+        console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                _context = context;
+                try { return work(); }
+                finally { _task?.StopTask(); }
+            });
+
+    public void DeviceChosen(DeviceChoice choice) =>
+        console.MarkupLineInterpolated($"[bold]Device:[/] {choice.Used} [grey]({choice.Reason})[/]");
+
+    public void SplitMade(int trainRows, int validationRows, int maxEpochs)
+    {
+        console.MarkupLineInterpolated($"Split: {trainRows} training rows, {validationRows} internal-validation rows (whole patients, stratified)");
+        _task = _context!.AddTask("Training", maxValue: maxEpochs);
+    }
+
+    public void EpochDone(EpochRecord epoch)
+    {
+        if (epoch.Improved) _best = epoch;
+        _task!.Increment(1);
+        _task.Description = $"Epoch {epoch.Epoch}: train {epoch.TrainLoss:0.0000}, validation {epoch.ValidationLoss:0.0000}, best epoch {_best?.Epoch}";
+    }
+
+    public void SiteStarted(string site)
+    {
+        _task?.Value(_task.MaxValue);
+        _task?.StopTask();
+        _site = site;
+        _task = _context!.AddTask($"Scoring {site}", maxValue: 1);
+        _task.IsIndeterminate = true;
+    }
+
+    public void RowsScored(long rowsSoFar)
+    {
+        if (_task is not null) _task.Description = $"Scoring {_site}: {rowsSoFar:N0} rows";
+    }
+}

@@ -1,0 +1,25 @@
+using SkiaSharp;
+
+namespace Harness.Reports.Rendering;
+
+/// <summary>The report's colours and type sizes: sober, high-contrast, and readable when printed in grey.</summary>
+internal static class Palette
+{
+    public static readonly SKColor Ink = new(0x1A, 0x1A, 0x1A);
+    public static readonly SKColor Muted = new(0x55, 0x60, 0x6E);
+    public static readonly SKColor Accent = new(0x1F, 0x3A, 0x5F);
+    public static readonly SKColor Rule = new(0xC8, 0xD0, 0xDA);
+    public static readonly SKColor HeaderFill = new(0xDD, 0xE5, 0xEF);
+    public static readonly SKColor Zebra = new(0xF5, 0xF7, 0xFA);
+    public static readonly SKColor CalloutFill = new(0xEC, 0xF2, 0xF9);
+
+    // A site the model was trained on: amber, so it cannot be mistaken for external evidence.
+    public static readonly SKColor WarnFill = new(0xFC, 0xEE, 0xD2);
+    public static readonly SKColor WarnInk = new(0x8A, 0x45, 0x00);
+
+    public const float TitleSize = 17;
+    public const float SectionSize = 11;
+    public const float BodySize = 8.5f;
+    public const float SmallSize = 7.5f;
+    public const float FooterSize = 7;
+}

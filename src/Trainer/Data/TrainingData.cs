@@ -1,0 +1,125 @@
+using Harness.Core;
+using Harness.Core.Sites;
+
+namespace Harness.Trainer.Data;
+
+/// <summary>
+/// The examples of all training sites in one table: features in the first site's column order,
+/// labels as class indices, and group keys (site + patient) that splits must keep together.
+/// </summary>
+public sealed class TrainingData
+{
+    private static readonly (string Negative, string Positive)[] ConventionalBinaryNames =
+    [
+        ("0", "1"), ("false", "true"), ("no", "yes"), ("negative", "positive"), ("absent", "present"),
+        ("normal", "abnormal"), ("benign", "malignant"), ("control", "case"),
+    ];
+
+    private TrainingData(IReadOnlyList<SiteData> sites, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames,
+        string? positiveClass, float[] features, int[] labels, string[] groups)
+    {
+        Sites = sites;
+        FeatureNames = featureNames;
+        ClassNames = classNames;
+        PositiveClass = positiveClass;
+        Features = features;
+        Labels = labels;
+        Groups = groups;
+    }
+
+    public IReadOnlyList<SiteData> Sites { get; }
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Class names; for binary problems the negative class first and the positive second.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    public string? PositiveClass { get; }
+    public int? PositiveClassIndex => PositiveClass is null ? null : 1;
+
+    /// <summary>Row-major, <see cref="Count"/> x <see cref="FeatureCount"/>; NaN = missing.</summary>
+    public float[] Features { get; }
+
+    public int[] Labels { get; }
+
+    /// <summary>Site name and patient id: rows with the same key are one patient.</summary>
+    public string[] Groups { get; }
+
+    public int Count => Labels.Length;
+    public int FeatureCount => FeatureNames.Count;
+
+    public float[] FeatureRows(IReadOnlyList<int> rows)
+    {
+        var result = new float[rows.Count * FeatureCount];
+        for (int r = 0; r < rows.Count; r++)
+            Array.Copy(Features, rows[r] * FeatureCount, result, r * FeatureCount, FeatureCount);
+        return result;
+    }
+
+    public static TrainingData FromSites(IReadOnlyList<SiteData> sites, string? positiveClass)
+    {
+        if (sites.Count == 0) throw new InputException("no training site was given.", "Pass at least one --site DIR.");
+        var duplicate = sites.GroupBy(s => s.Site.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new InputException($"two training sites are named '{duplicate.Key}'.",
+                "Site names come from folder names; give each site folder a distinct name.");
+
+        var featureNames = sites[0].Schema.FeatureNames;
+        var alignments = sites.Select(s => s.Schema.AlignTo(featureNames, PathDisplay.Of(s.Site.ManifestPath),
+            $"the first training site ('{sites[0].Site.Name}')")).ToList();
+
+        var observed = sites.SelectMany(s => s.Rows.Select(r => r.Label)).Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal).ToList();
+        var (classNames, positive) = OrderClasses(observed, positiveClass);
+        var classIndex = classNames.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
+
+        int count = sites.Sum(s => s.Rows.Count), width = featureNames.Count;
+        var features = new float[count * width];
+        var labels = new int[count];
+        var groups = new string[count];
+        int row = 0;
+        for (int s = 0; s < sites.Count; s++)
+        {
+            foreach (var example in sites[s].Rows)
+            {
+                for (int f = 0; f < width; f++) features[row * width + f] = example.Features[alignments[s][f]];
+                labels[row] = classIndex[example.Label];
+                groups[row] = sites[s].Site.Name + "/" + example.PatientId;
+                row++;
+            }
+        }
+        return new TrainingData(sites, featureNames, classNames, positive, features, labels, groups);
+    }
+
+    /// <summary>Sorted class names; a binary problem puts its positive class second.</summary>
+    private static (IReadOnlyList<string> Classes, string? Positive) OrderClasses(List<string> observed, string? positiveClass)
+    {
+        if (observed.Count < 2)
+            throw new InputException($"the training sites hold only one class ('{observed.Single()}').",
+                "Training needs examples of at least two classes in the label column.");
+        if (observed.Count > 2)
+        {
+            if (positiveClass is not null)
+                throw new InputException($"--positive-class applies to two classes, but the training sites have {observed.Count} ({string.Join(", ", observed)}).",
+                    "Drop --positive-class for a multiclass model.");
+            return (observed, null);
+        }
+
+        string positive = positiveClass ?? InferPositive(observed)
+            ?? throw new InputException($"cannot tell which of '{observed[0]}' and '{observed[1]}' is the positive class.",
+                $"Pass --positive-class {observed[1]} (or {observed[0]}).");
+        if (!observed.Contains(positive, StringComparer.Ordinal))
+            throw new InputException($"--positive-class '{positive}' is not a label of the training sites ({string.Join(", ", observed)}).",
+                "Pass one of the labels as they are written in the manifests.");
+        return ([observed.Single(c => c != positive), positive], positive);
+    }
+
+    private static string? InferPositive(List<string> observed)
+    {
+        foreach (var (negative, positive) in ConventionalBinaryNames)
+        {
+            var lower = observed.Select(o => o.ToLowerInvariant()).ToList();
+            if (lower.Contains(negative) && lower.Contains(positive)) return observed[lower.IndexOf(positive)];
+        }
+        return null;
+    }
+}

@@ -1,0 +1,151 @@
+using Harness.Core;
+using Harness.Trainer.Data;
+using Harness.Trainer.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Harness.Trainer.Training;
+
+/// <summary>One epoch's losses. Train: the smoothed objective; validation: plain cross-entropy (log loss).</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double ValidationLoss, bool Improved);
+
+/// <summary>A trained network (best epoch's weights restored) and how training went.</summary>
+public sealed class TrainedNetwork(TabularClassifier model, Device device, DeviceChoice deviceChoice,
+    IReadOnlyList<EpochRecord> epochs, int bestEpoch, string? stopReason) : IDisposable
+{
+    public TabularClassifier Model { get; } = model;
+    public Device Device { get; } = device;
+    public DeviceChoice DeviceChoice { get; } = deviceChoice;
+    public IReadOnlyList<EpochRecord> Epochs { get; } = epochs;
+    public int BestEpoch { get; } = bestEpoch;
+
+    /// <summary>Why training ended before the epoch limit; null when it ran every epoch.</summary>
+    public string? StopReason { get; } = stopReason;
+
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>
+/// Mini-batch training with the generalisation regularisers of a tabular MLP: AdamW with
+/// decoupled weight decay on weights only, label-smoothed cross-entropy, dropout, and early
+/// stopping on validation log loss with the best epoch's weights restored.
+/// </summary>
+public static class TabularTrainer
+{
+    public static TrainedNetwork Train(TrainingData data, StratifiedGroupSplit.Split split, TrainingOptions options,
+        ITrainingProgress? progress = null, CancellationToken cancellation = default)
+    {
+        var (device, choice) = TorchDevices.Select(options.Device);
+        progress?.DeviceChosen(choice);
+        progress?.SplitMade(split.Train.Length, split.Validation.Length, options.Epochs);
+        manual_seed(options.Seed);
+        if (device.type == DeviceType.CUDA) cuda.manual_seed_all(options.Seed);
+
+        int width = data.FeatureCount;
+        var trainRows = data.FeatureRows(split.Train);
+        var model = new TabularClassifier(FeatureStatistics.FromRows(trainRows, width), options.HiddenLayers,
+            data.ClassNames.Count, options.Dropout);
+        model.to(device);
+
+        using var xTrain = tensor(trainRows, [split.Train.Length, width]).to(device);
+        using var yTrain = tensor(split.Train.Select(i => (long)data.Labels[i]).ToArray()).to(device);
+        using var xValidation = tensor(data.FeatureRows(split.Validation), [split.Validation.Length, width]).to(device);
+        using var yValidation = tensor(split.Validation.Select(i => (long)data.Labels[i]).ToArray()).to(device);
+
+        // Decay weights only: decaying biases pulls them toward 0 for no regularisation benefit.
+        var parameters = model.named_parameters().ToList();
+        using var optimizer = optim.AdamW(
+        [
+            new AdamW.ParamGroup(parameters.Where(p => p.name.EndsWith("weight")).Select(p => p.parameter),
+                new AdamW.Options { weight_decay = options.WeightDecay }),
+            new AdamW.ParamGroup(parameters.Where(p => !p.name.EndsWith("weight")).Select(p => p.parameter),
+                new AdamW.Options { weight_decay = 0 }),
+        ], lr: options.LearningRate);
+        // The factory torch.nn.CrossEntropyLoss has no label smoothing; the module class does.
+        using var smoothedLoss = new CrossEntropyLoss(null, null, nn.Reduction.Mean, options.LabelSmoothing);
+
+        var stopping = new EarlyStopping(options.Patience, options.MinDelta);
+        var shuffle = new Random(options.Seed);
+        var order = Enumerable.Range(0, split.Train.Length).Select(i => (long)i).ToArray();
+        var epochs = new List<EpochRecord>();
+        Dictionary<string, Tensor>? best = null;
+        string? stopReason = null;
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                double trainLoss = TrainOneEpoch(model, optimizer, smoothedLoss, xTrain, yTrain, order, shuffle, options.BatchSize, device);
+                double validationLoss = ValidationLoss(model, xValidation, yValidation);
+
+                var decision = stopping.Observe(epoch, validationLoss);
+                if (decision == EarlyStopping.Decision.Improved)
+                {
+                    DisposeAll(best);
+                    best = Snapshot(model);
+                }
+                var record = new EpochRecord(epoch, trainLoss, validationLoss, decision == EarlyStopping.Decision.Improved);
+                epochs.Add(record);
+                progress?.EpochDone(record);
+                if (decision == EarlyStopping.Decision.Stop)
+                {
+                    stopReason = stopping.StopReason;
+                    break;
+                }
+            }
+            if (best is null)
+                throw new InvalidOperationException("Validation loss was never finite; nothing to restore (try a lower --learning-rate).");
+            model.load_state_dict(best);
+            model.eval();
+            return new TrainedNetwork(model, device, choice, epochs, stopping.BestEpoch, stopReason);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        finally
+        {
+            DisposeAll(best);
+        }
+    }
+
+    private static double TrainOneEpoch(TabularClassifier model, optim.Optimizer optimizer, CrossEntropyLoss loss,
+        Tensor x, Tensor y, long[] order, Random shuffle, int batchSize, Device device)
+    {
+        model.train();
+        shuffle.Shuffle(order);
+        double sum = 0;
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            long[] batch = order[start..Math.Min(start + batchSize, order.Length)];
+            var index = tensor(batch).to(device);
+            optimizer.zero_grad();
+            var value = loss.forward(model.forward(x.index_select(0, index)), y.index_select(0, index));
+            value.backward();
+            optimizer.step();
+            sum += value.item<float>() * batch.Length;
+        }
+        return sum / order.Length;
+    }
+
+    private static double ValidationLoss(TabularClassifier model, Tensor x, Tensor y)
+    {
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return nn.functional.cross_entropy(model.forward(x), y).item<float>();
+    }
+
+    /// <summary>state_dict() hands out the live tensors: keep detached copies for the restore.</summary>
+    private static Dictionary<string, Tensor> Snapshot(TabularClassifier model) =>
+        model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null) return;
+        foreach (var t in tensors.Values) t.Dispose();
+    }
+}

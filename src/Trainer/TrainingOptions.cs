@@ -1,0 +1,80 @@
+using Harness.Core;
+
+namespace Harness.Trainer;
+
+/// <summary>How to train. Defaults suit small tabular clinical data (hundreds to thousands of rows).</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Constants so that the command line's --help shows the same defaults the library uses.</summary>
+    public static class Defaults
+    {
+        public const int Epochs = 300;
+        public const int BatchSize = 32;
+        public const double LearningRate = 1e-3;
+        public const double WeightDecay = 1e-2;
+        public const double LabelSmoothing = 0.1;
+        public const int Patience = 25;
+        public const double MinDelta = 1e-4;
+        public const double ValidationFraction = 0.2;
+        public const int Seed = 42;
+        public const string HiddenLayers = "32,16";
+        public const double Dropout = 0.2;
+    }
+
+    /// <summary>Upper bound on passes over the training split; early stopping usually ends sooner.</summary>
+    public int Epochs { get; init; } = Defaults.Epochs;
+    public int BatchSize { get; init; } = Defaults.BatchSize;
+    public double LearningRate { get; init; } = Defaults.LearningRate;
+
+    /// <summary>AdamW's decoupled weight decay on weights (biases are not decayed). TorchSharp's default is 0.</summary>
+    public double WeightDecay { get; init; } = Defaults.WeightDecay;
+
+    /// <summary>Label smoothing epsilon of the training loss (PyTorch semantics: eps spread over all classes).</summary>
+    public double LabelSmoothing { get; init; } = Defaults.LabelSmoothing;
+
+    /// <summary>Epochs without a validation-loss improvement of at least <see cref="MinDelta"/> before stopping.</summary>
+    public int Patience { get; init; } = Defaults.Patience;
+    public double MinDelta { get; init; } = Defaults.MinDelta;
+
+    /// <summary>Share of each class held back (whole patients at a time) for early stopping and development metrics.</summary>
+    public double ValidationFraction { get; init; } = Defaults.ValidationFraction;
+
+    public int Seed { get; init; } = Defaults.Seed;
+    public IReadOnlyList<int> HiddenLayers { get; init; } = ParseHidden(Defaults.HiddenLayers);
+    public double Dropout { get; init; } = Defaults.Dropout;
+
+    /// <summary>The positive class of a binary problem; inferred only from unambiguous names (0/1, no/yes, ...).</summary>
+    public string? PositiveClass { get; init; }
+
+    public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
+
+    /// <summary>Parses layer widths written as "64,32".</summary>
+    public static IReadOnlyList<int> ParseHidden(string widths)
+    {
+        var parts = widths.Split(',', StringSplitOptions.TrimEntries);
+        var parsed = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parsed[i]) || parsed[i] < 1)
+                throw new InputException($"--hidden '{widths}' is not a list of layer widths.", "Write positive integers separated by commas, e.g. --hidden 32,16.");
+        return parsed;
+    }
+
+    /// <summary>Checks ranges; errors name the command-line option to change.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string option, string rule)
+        {
+            if (!ok) throw new InputException($"--{option} must be {rule}.", $"Change --{option}.");
+        }
+        Check(Epochs >= 1, "epochs", "at least 1");
+        Check(BatchSize >= 1, "batch-size", "at least 1");
+        Check(LearningRate > 0 && double.IsFinite(LearningRate), "learning-rate", "positive");
+        Check(WeightDecay >= 0 && double.IsFinite(WeightDecay), "weight-decay", "zero or positive");
+        Check(LabelSmoothing is >= 0 and < 1, "label-smoothing", "in [0, 1)");
+        Check(Patience >= 1, "patience", "at least 1");
+        Check(MinDelta >= 0 && double.IsFinite(MinDelta), "min-delta", "zero or positive");
+        Check(ValidationFraction is > 0 and < 1, "validation-fraction", "between 0 and 1 (exclusive)");
+        Check(HiddenLayers.Count >= 1 && HiddenLayers.All(h => h >= 1), "hidden", "a comma-separated list of positive layer widths");
+        Check(Dropout is >= 0 and < 1, "dropout", "in [0, 1)");
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Harness.Core;
+using Harness.Core.ModelCards;
+using Harness.Trainer.Training;
+
+namespace Harness.Trainer;
+
+/// <summary>What training.json records: enough to audit and to reproduce the run.</summary>
+public sealed record TrainingReport
+{
+    public required string HarnessVersion { get; init; }
+    public required DateTimeOffset CreatedUtc { get; init; }
+    public required JsonObject Config { get; init; }
+    public required DeviceChoice Device { get; init; }
+    public required IReadOnlyList<TrainingSite> Sites { get; init; }
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+    public required IReadOnlyList<string> ClassNames { get; init; }
+    public string? PositiveClass { get; init; }
+    public required SplitSummary Split { get; init; }
+
+    /// <summary>Per feature: the training-split median (imputation), mean and SD (standardisation).</summary>
+    public required IReadOnlyDictionary<string, FeaturePreprocessing> Preprocessing { get; init; }
+
+    public required IReadOnlyList<EpochRecord> Epochs { get; init; }
+    public required int BestEpoch { get; init; }
+    public required bool StoppedEarly { get; init; }
+    public string? StopReason { get; init; }
+
+    /// <summary>The development reference: metrics of the restored best weights on the validation split.</summary>
+    public required DevelopmentEvaluation InternalValidation { get; init; }
+
+    public required double Seconds { get; init; }
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        // A diverged run's NaN loss is recorded as it was, not refused.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+}
+
+public sealed record SplitSummary(string Method, int Seed, double ValidationFraction, int TrainRows, int ValidationRows,
+    int TrainPatients, int ValidationPatients, IReadOnlyDictionary<string, int> TrainClassCounts,
+    IReadOnlyDictionary<string, int> ValidationClassCounts);
+
+public sealed record FeaturePreprocessing(double Median, double Mean, double Sd);

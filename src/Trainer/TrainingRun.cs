@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Harness.Core;
+using Harness.Core.Metrics;
+using Harness.Core.ModelCards;
+using Harness.Core.Sites;
+using Harness.Trainer.Data;
+using Harness.Trainer.Export;
+using Harness.Trainer.Training;
+using Onnx;
+
+namespace Harness.Trainer;
+
+/// <summary>The outcome of `harness train`: the network, its ONNX export and card, and the training report.</summary>
+public sealed class TrainingOutcome(TrainedNetwork network, TrainingData data, StratifiedGroupSplit.Split split,
+    ModelCard card, ModelProto onnx, TrainingReport report) : IDisposable
+{
+    public const string ModelFileName = "model.onnx";
+    public const string ReportFileName = "training.json";
+
+    public TrainedNetwork Network { get; } = network;
+    public TrainingData Data { get; } = data;
+    public StratifiedGroupSplit.Split Split { get; } = split;
+    public ModelCard Card { get; } = card;
+    public ModelProto Onnx { get; } = onnx;
+    public TrainingReport Report { get; } = report;
+
+    /// <summary>Writes model.onnx and training.json into <paramref name="folder"/> (the caller stages and moves it).</summary>
+    public void WriteTo(string folder)
+    {
+        OnnxExport.Save(Onnx, Path.Combine(folder, ModelFileName));
+        Report.Write(Path.Combine(folder, ReportFileName));
+    }
+
+    public void Dispose() => Network.Dispose();
+}
+
+public static class TrainingRun
+{
+    public const string SplitMethod = "internal validation: stratified by label, grouped by patient_id (site + patient), seeded";
+
+    public static TrainingOutcome Run(IReadOnlyList<string> siteFolders, TrainingOptions options,
+        ITrainingProgress? progress = null, CancellationToken cancellation = default)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var folders = siteFolders.Select(SiteFolder.Open).ToList(); // every folder checked before any is read
+        var sites = folders.Select(SiteData.Load).ToList();
+        var data = TrainingData.FromSites(sites, options.PositiveClass);
+        var split = StratifiedGroupSplit.Create(data.Labels, data.Groups, data.ClassNames.Count, options.ValidationFraction, options.Seed);
+
+        var network = TabularTrainer.Train(data, split, options, progress, cancellation);
+        try
+        {
+            var probabilities = network.Model.PredictProbabilities(data.FeatureRows(split.Validation), data.FeatureCount, network.Device);
+            var scored = new ScoredExamples(data.ClassNames, data.PositiveClassIndex,
+                split.Validation.Select(i => data.Labels[i]).ToArray(), probabilities);
+            var development = new DevelopmentEvaluation(SplitMethod, scored.Count, ClassCounts(data, split.Validation),
+                ClassificationMetrics.Compute(scored));
+
+            var config = JsonSerializer.SerializeToNode(options, TrainingReport.Json)!.AsObject();
+            var trainingSites = sites.Select(s => new TrainingSite(s.Site.Name, s.Rows.Count, s.ManifestSha256)).ToList();
+            var created = DateTimeOffset.UtcNow;
+            var card = new ModelCard
+            {
+                HarnessVersion = HarnessInfo.Version,
+                CreatedUtc = created,
+                FeatureNames = data.FeatureNames,
+                ClassNames = data.ClassNames,
+                PositiveClass = data.PositiveClass,
+                TrainingSites = trainingSites,
+                Development = development,
+                TrainingConfig = config,
+            };
+            var onnx = OnnxExport.Build(network.Model, card);
+            var report = new TrainingReport
+            {
+                HarnessVersion = HarnessInfo.Version,
+                CreatedUtc = created,
+                Config = (JsonObject)config.DeepClone(),
+                Device = network.DeviceChoice,
+                Sites = trainingSites,
+                FeatureNames = data.FeatureNames,
+                ClassNames = data.ClassNames,
+                PositiveClass = data.PositiveClass,
+                Split = Summarise(data, split, options),
+                Preprocessing = Preprocessing(network, data),
+                Epochs = network.Epochs,
+                BestEpoch = network.BestEpoch,
+                StoppedEarly = network.StopReason is not null,
+                StopReason = network.StopReason,
+                InternalValidation = development,
+                Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+            };
+            return new TrainingOutcome(network, data, split, card, onnx, report);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    private static Dictionary<string, int> ClassCounts(TrainingData data, IEnumerable<int> rows)
+    {
+        var counts = data.ClassNames.ToDictionary(c => c, _ => 0);
+        foreach (int r in rows) counts[data.ClassNames[data.Labels[r]]]++;
+        return counts;
+    }
+
+    private static SplitSummary Summarise(TrainingData data, StratifiedGroupSplit.Split split, TrainingOptions options) =>
+        new(SplitMethod, options.Seed, options.ValidationFraction, split.Train.Length, split.Validation.Length,
+            split.Train.Select(i => data.Groups[i]).Distinct().Count(), split.Validation.Select(i => data.Groups[i]).Distinct().Count(),
+            ClassCounts(data, split.Train), ClassCounts(data, split.Validation));
+
+    private static Dictionary<string, FeaturePreprocessing> Preprocessing(TrainedNetwork network, TrainingData data)
+    {
+        float[] Read(TorchSharp.torch.Tensor t) => t.cpu().data<float>().ToArray();
+        var (median, mean, sd) = (Read(network.Model.ImputeMedian), Read(network.Model.ScaleMean), Read(network.Model.ScaleStd));
+        return data.FeatureNames.Select((name, f) => (name, f))
+            .ToDictionary(x => x.name, x => new FeaturePreprocessing(median[x.f], mean[x.f], sd[x.f]));
+    }
+}

@@ -1,0 +1,93 @@
+using Harness.Core;
+using Harness.Core.ModelCards;
+using Harness.Core.Sites;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Harness.Validator.Inference;
+
+/// <summary>
+/// A Harness ONNX model opened in an ONNX Runtime session: its card (read from the file's own
+/// metadata), its identity (SHA-256), where it runs, and batched prediction.
+/// </summary>
+public sealed class HarnessModel : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _run = new();
+    private static readonly string[] InputNames = [ModelContract.FeaturesInput];
+    private static readonly string[] OutputNames = [ModelContract.ProbabilitiesOutput];
+
+    private HarnessModel(string path, string sha256, InferenceSession session, ModelCard card, DeviceChoice execution)
+    {
+        FilePath = path;
+        Sha256 = sha256;
+        _session = session;
+        Card = card;
+        Execution = execution;
+    }
+
+    public string FilePath { get; }
+    public string Sha256 { get; }
+    public ModelCard Card { get; }
+    public DeviceChoice Execution { get; }
+
+    public static HarnessModel Load(string path, DeviceRequest device)
+    {
+        string shown = PathDisplay.Of(path);
+        if (!File.Exists(path))
+            throw new InputException("model file not found.", "Pass the model.onnx written by 'harness train' with --model.", shown);
+
+        var (options, execution) = ExecutionProviders.Create(device);
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InputException($"ONNX Runtime cannot load the model ({e.Message.Split('\n')[0].TrimEnd('.')}).",
+                "Pass a valid ONNX file written by 'harness train'.", shown);
+        }
+        finally
+        {
+            options.Dispose();
+        }
+
+        try
+        {
+            var card = ModelCard.FromMetadata(session.ModelMetadata.CustomMetadataMap, shown);
+            CheckContract(session, card, shown);
+            return new HarnessModel(Path.GetFullPath(path), SiteData.Sha256Hex(path), session, card, execution);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Class probabilities, row-major [rows, classes], for raw feature rows in the card's order.</summary>
+    public float[] Predict(float[] features, int rows)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(features, [rows, Card.FeatureNames.Count]);
+        using var outputs = _session.Run(_run, InputNames, [input], OutputNames);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private static void CheckContract(InferenceSession session, ModelCard card, string shown)
+    {
+        bool ok = session.InputMetadata.TryGetValue(ModelContract.FeaturesInput, out var input)
+            && input.Dimensions.Length == 2 && input.Dimensions[1] == card.FeatureNames.Count
+            && session.OutputMetadata.TryGetValue(ModelContract.ProbabilitiesOutput, out var output)
+            && output.Dimensions.Length == 2 && output.Dimensions[1] == card.ClassNames.Count;
+        if (!ok)
+            throw new InputException(
+                $"the model's graph does not have input '{ModelContract.FeaturesInput}' [batch, {card.FeatureNames.Count}] and output '{ModelContract.ProbabilitiesOutput}' [batch, {card.ClassNames.Count}] as its card says.",
+                "Re-export the model with 'harness train'.", shown);
+    }
+
+    public void Dispose()
+    {
+        _run.Dispose();
+        _session.Dispose();
+    }
+}

@@ -1,0 +1,37 @@
+namespace Harness.Tests.Support;
+
+/// <summary>
+/// Checks of Harness's outputs by code that shares nothing with it: Python scripts using numpy,
+/// scikit-learn and the onnx package (tests/Harness.Tests/Scripts, copied next to the test
+/// binaries). Guard callers with <c>[PythonFact("numpy", "sklearn")]</c> or <c>[PythonFact("onnx")]</c>.
+/// </summary>
+public static class IndependentChecks
+{
+    public const string RecomputeMetricsScript = "recompute_metrics.py";
+    public const string CheckOnnxScript = "check_onnx.py";
+
+    /// <summary>
+    /// Recomputes every site's n, class counts, prevalence, metrics, gaps and calibration bins from
+    /// <c>predictions.csv</c> and compares them with <c>results.json</c> (tolerance 1e-6).
+    /// Exit code 0: all match; 1: something differs (listed in the output); 2: bad usage or input.
+    /// </summary>
+    public static (int ExitCode, string Output) RecomputeMetrics(string resultsDir) =>
+        RunScript(RecomputeMetricsScript, resultsDir);
+
+    /// <summary>
+    /// onnx.checker.check_model(full_check=True) on the model, printing its IR version, opsets,
+    /// inputs and outputs. Exit code 0: valid; 1: invalid or unreadable; 2: bad usage.
+    /// </summary>
+    public static (int ExitCode, string Output) CheckOnnx(string modelPath) =>
+        RunScript(CheckOnnxScript, modelPath);
+
+    private static (int ExitCode, string Output) RunScript(string script, params string[] args)
+    {
+        string python = ExternalTools.Python
+            ?? throw new InvalidOperationException("python3 not found; guard the test with [PythonFact(...)].");
+        string path = RepoPaths.Script(script);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{script} was not copied next to the test binaries (see Harness.Tests.csproj).", path);
+        return ExternalTools.Run(python, [path, .. args]);
+    }
+}
