@@ -37,6 +37,7 @@ public sealed class InputException : Exception
             + (line is null ? "" : $":{line}")
             + (line is not null && column is not null ? $":{column}" : "")
             + ": ";
-        return $"{location}{problem} {fix}".TrimEnd();
+        // A quoted CSV cell may hold a line break; the diagnostic stays one line whatever it quotes.
+        return $"{location}{problem} {fix}".TrimEnd().ReplaceLineEndings("\\n");
     }
 }

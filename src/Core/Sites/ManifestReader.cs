@@ -105,8 +105,9 @@ public sealed class ManifestReader : IDisposable
     {
         string text = cell.Trim();
         if (text.Length == 0) return null;
-        if (DateTime.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var parsed))
-            return DateOnly.FromDateTime(parsed);
+        // The date as written: a timestamp's offset never moves it to another calendar day.
+        if (DateTimeOffset.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            return DateOnly.FromDateTime(parsed.DateTime);
         throw Cell(line, column, $"'{text}' in column 'date' is not an ISO-8601 date.",
             "Write dates as YYYY-MM-DD (for example 2019-03-28), or leave the cell empty when unknown.");
     }

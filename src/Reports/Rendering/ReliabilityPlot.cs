@@ -19,15 +19,10 @@ internal static class ReliabilityPlot
 
     private const double AxisPad = 0.03;
 
-    private const float TitleSize = 8.5f, MinimumTitleSize = 6f;
-
-    /// <param name="measure">Text width in points at a font size, to shrink a long title rather than cut it.</param>
-    public static void Render(SKCanvas canvas, ReliabilityChart chart, SKRect area, string fontFamily, Func<string, float, float> measure)
+    /// <summary>Draws the axes and points into <paramref name="area"/>; the caller sets the title above it.</summary>
+    public static void Render(SKCanvas canvas, ReliabilityChart chart, SKRect area, ReportFonts fonts)
     {
-        float titleSize = TitleSize;
-        float titleWidth = measure(chart.Title, TitleSize);
-        if (titleWidth > area.Width - 8) titleSize = Math.Max(MinimumTitleSize, TitleSize * (area.Width - 8) / titleWidth);
-        using var plot = Build(chart, fontFamily, titleSize);
+        using var plot = Build(chart, fonts);
         int width = (int)Math.Round(area.Width), height = (int)Math.Round(area.Height);
 
         // ScottPlot renders again while axis limits keep changing on their first render; a dry
@@ -43,13 +38,13 @@ internal static class ReliabilityPlot
         canvas.RestoreToCount(saved);
     }
 
-    private static Plot Build(ReliabilityChart chart, string fontFamily, float titleSize)
+    private static Plot Build(ReliabilityChart chart, ReportFonts fonts)
     {
         var plot = new Plot();
         // The page is already white; clearing would wipe what is drawn around the chart.
         plot.RenderManager.ClearCanvasBeforeEachRender = false;
         plot.FigureBackground.Color = Colors.Transparent;
-        plot.Font.Set(fontFamily);
+        plot.Font.Set(fonts.Family);
 
         var diagonal = plot.Add.Line(-AxisPad, -AxisPad, 1 + AxisPad, 1 + AxisPad);
         diagonal.LineColor = ReferenceColor;
@@ -92,12 +87,11 @@ internal static class ReliabilityPlot
         }
         plot.Axes.Right.FrameLineStyle.Width = 0.8f;
         plot.Axes.Top.FrameLineStyle.Width = 0.8f;
+        // Fixed padding (left, right, bottom, top) for the tick labels and axis titles: every
+        // diagram gets the same square-ish data area, so charts on a page line up.
+        plot.Layout.Fixed(new PixelPadding(42, 10, 32, 4));
         plot.XLabel(chart.XLabel);
         plot.YLabel(chart.YLabel);
-        plot.Title(chart.Title);
-        plot.Axes.Title.Label.FontSize = titleSize;
-        plot.Axes.Title.Label.Bold = true;
-        plot.Axes.Title.Label.ForeColor = TextColor;
         plot.Grid.MajorLineColor = GridColor;
         plot.Grid.MajorLineWidth = 0.6f;
         return plot;

@@ -16,7 +16,7 @@ internal sealed class ReportComposer(AuditReportModel report, PageFlow flow, Typ
 {
     private const float KeyWidth = 112;
     private const float CellPadX = 3.5f, CellPadY = 3.5f;
-    private const float ChartHeight = 190, ChartGutter = 15, ChartRowGap = 8;
+    private const float PlotHeight = 176, ChartTitleSize = 8.5f, ChartGutter = 15, ChartRowGap = 10;
 
     public void Compose()
     {
@@ -129,22 +129,32 @@ internal sealed class ReportComposer(AuditReportModel report, PageFlow flow, Typ
     {
         if (report.Charts.Count == 0) return;
         var caption = type.Wrap(report.ChartCaption, Palette.SmallSize, flow.ContentWidth, color: Palette.Muted);
-        Section("Reliability diagrams", minimumBelow: caption.Count * Typesetter.LineHeight(Palette.SmallSize) + ChartHeight);
+        Section("Reliability diagrams", minimumBelow: caption.Count * Typesetter.LineHeight(Palette.SmallSize) + PlotHeight + 16);
         Paragraph(report.ChartCaption, Palette.SmallSize, Palette.Muted);
         flow.Advance(4);
 
         float width = (flow.ContentWidth - ChartGutter) / 2;
         for (int i = 0; i < report.Charts.Count; i += 2)
         {
-            if (flow.Reserve(ChartHeight)) ContinuedHeading("Reliability diagrams (continued)");
-            for (int j = i; j < Math.Min(i + 2, report.Charts.Count); j++)
+            var row = report.Charts.Skip(i).Take(2).ToList();
+            // Titles are set here rather than by ScottPlot so a long site name wraps instead of
+            // running off the chart; a row shares one title height so its two frames line up.
+            var titles = row.Select(c => type.Wrap(c.Title, ChartTitleSize, width - 10, Face.Bold)).ToList();
+            float titleHeight = titles.Max(t => t.Count) * Typesetter.LineHeight(ChartTitleSize) + 2;
+            if (flow.Reserve(titleHeight + PlotHeight)) ContinuedHeading("Reliability diagrams (continued)");
+            for (int j = 0; j < row.Count; j++)
             {
-                var chart = report.Charts[j];
-                var area = SKRect.Create(flow.Left + (j - i) * (width + ChartGutter), flow.Y, width, ChartHeight);
-                string family = type.Fonts.Family;
-                flow.Draw(c => ReliabilityPlot.Render(c, chart, area, family, (text, size) => type.Measure(text, Face.Bold, size)));
+                var chart = row[j];
+                var lines = titles[j];
+                float left = flow.Left + j * (width + ChartGutter), top = flow.Y;
+                var area = SKRect.Create(left, top + titleHeight, width, PlotHeight);
+                flow.Draw(c =>
+                {
+                    type.Draw(c, lines, left, top, ChartTitleSize, Palette.Ink, width, SKTextAlign.Center);
+                    ReliabilityPlot.Render(c, chart, area, type.Fonts);
+                });
             }
-            flow.Advance(ChartHeight + ChartRowGap);
+            flow.Advance(titleHeight + PlotHeight + ChartRowGap);
         }
     }
 

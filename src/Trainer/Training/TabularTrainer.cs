@@ -53,17 +53,8 @@ public static class TabularTrainer
         using var xValidation = tensor(data.FeatureRows(split.Validation), [split.Validation.Length, width]).to(device);
         using var yValidation = tensor(split.Validation.Select(i => (long)data.Labels[i]).ToArray()).to(device);
 
-        // Decay weights only: decaying biases pulls them toward 0 for no regularisation benefit.
-        var parameters = model.named_parameters().ToList();
-        using var optimizer = optim.AdamW(
-        [
-            new AdamW.ParamGroup(parameters.Where(p => p.name.EndsWith("weight")).Select(p => p.parameter),
-                new AdamW.Options { weight_decay = options.WeightDecay }),
-            new AdamW.ParamGroup(parameters.Where(p => !p.name.EndsWith("weight")).Select(p => p.parameter),
-                new AdamW.Options { weight_decay = 0 }),
-        ], lr: options.LearningRate);
-        // The factory torch.nn.CrossEntropyLoss has no label smoothing; the module class does.
-        using var smoothedLoss = new CrossEntropyLoss(null, null, nn.Reduction.Mean, options.LabelSmoothing);
+        using var optimizer = CreateOptimizer(model, options);
+        using var smoothedLoss = CreateTrainingLoss(options);
 
         var stopping = new EarlyStopping(options.Patience, options.MinDelta);
         var shuffle = new Random(options.Seed);
@@ -110,6 +101,23 @@ public static class TabularTrainer
             DisposeAll(best);
         }
     }
+
+    /// <summary>AdamW that decays weights only: decaying biases pulls them toward 0 for no regularisation benefit.</summary>
+    internal static AdamW CreateOptimizer(TabularClassifier model, TrainingOptions options)
+    {
+        var parameters = model.named_parameters().ToList();
+        return optim.AdamW(
+        [
+            new AdamW.ParamGroup(parameters.Where(p => p.name.EndsWith("weight")).Select(p => p.parameter),
+                new AdamW.Options { weight_decay = options.WeightDecay }),
+            new AdamW.ParamGroup(parameters.Where(p => !p.name.EndsWith("weight")).Select(p => p.parameter),
+                new AdamW.Options { weight_decay = 0 }),
+        ], lr: options.LearningRate);
+    }
+
+    /// <summary>Label-smoothed cross-entropy. The factory torch.nn.CrossEntropyLoss has no smoothing; the module class does.</summary>
+    internal static CrossEntropyLoss CreateTrainingLoss(TrainingOptions options) =>
+        new(null, null, nn.Reduction.Mean, options.LabelSmoothing);
 
     private static double TrainOneEpoch(TabularClassifier model, optim.Optimizer optimizer, CrossEntropyLoss loss,
         Tensor x, Tensor y, long[] order, Random shuffle, int batchSize, Device device)

@@ -85,13 +85,16 @@ public class MetricSetTests
     [Fact]
     public void Adding_a_metric_twice_is_refused()
     {
+        // Given a set with accuracy / When accuracy is added again / Then it is refused, not overwritten
         var set = Set(("accuracy", 0.5));
         Assert.Throws<ArgumentException>(() => set.Add("accuracy", new MetricValue(0.25)));
+        Assert.Equal(0.5, set["accuracy"].Value);
     }
 
     [Fact]
     public void Indexing_an_unknown_metric_throws_and_TryGet_says_no()
     {
+        // Given a set with accuracy only / When AUROC is asked for / Then a clear miss, no default
         var set = Set(("accuracy", 0.5));
         Assert.Throws<KeyNotFoundException>(() => set["auroc"]);
         Assert.False(set.TryGet("auroc", out _));

@@ -91,6 +91,32 @@ public class MetricsCrossCheckTests
     }
 
     [Theory]
+    [InlineData(2, 2)]
+    [InlineData(2, 4)]
+    [InlineData(3, 4)]
+    [InlineData(2, 20)]
+    [InlineData(3, 20)]
+    [InlineData(3, 10)]
+    public void Ece_matches_explicit_intervals_for_bin_counts_whose_edges_float32_holds(int classes, int bins)
+    {
+        // Given 2-decimal probabilities: with 2, 4 or 20 bins the edges 0.25, 0.5, 0.75 (and with 20 bins
+        //   also 0.05 steps such as 0.25) are exact float32 values that occur in the data, so right- versus
+        //   left-closed bins give different counts (with 15 bins only 0 and 1 are exact edges)
+        var s = RandomScored.Make(classes, 2000, 31 + bins, 2);
+        var naive = NaiveMetrics.TopLabelBins(s, bins);
+        var onEdge = Enumerable.Range(0, s.Count)
+            .Count(i => s.Probabilities[i * classes + NaiveMetrics.Argmax(s, i)] is 0.25f or 0.5f or 0.75f);
+        Assert.True(onEdge > 0, "no confidences on a bin edge");
+
+        // When the product bins with that count
+        var product = ClassificationMetrics.TopLabelReliability(s, bins);
+
+        // Then counts agree exactly and ECE to the tolerance
+        Assert.Equal(naive.Select(b => b.Count), product.Select(b => b.Count));
+        AssertClose(NaiveMetrics.Ece(s, bins), ClassificationMetrics.ExpectedCalibrationError(s, bins), $"ece with {bins} bins");
+    }
+
+    [Theory]
     [InlineData(2, 0)]
     [InlineData(2, 1)]
     [InlineData(3, 1)]

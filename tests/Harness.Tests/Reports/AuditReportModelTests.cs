@@ -110,7 +110,7 @@ public sealed class AuditReportModelTests
         // Then the gap is negative, printed with U+2212, and equals site minus development
         Assert.StartsWith("\u2212", row.Accuracy.Gap);
         Assert.Equal(ExpectedText.Gap(value - development), row.Accuracy.Gap);
-        Assert.Equal($"{value:0.000} ({ExpectedText.Gap(value - development)})", row.Accuracy.Text);
+        Assert.Equal($"{ExpectedText.Value(value)} ({ExpectedText.Gap(value - development)})", row.Accuracy.Text);
     }
 
     [Fact]
@@ -191,8 +191,7 @@ public sealed class AuditReportModelTests
         Assert.Equal("—", report.Sites[0].Prevalence);
         Assert.Equal("low, medium, high", report.Model.Classes);
         Assert.Equal("Confidence", report.Charts[0].XLabel);
-        Assert.Equal("+0.000", "+" + ExpectedText.Gap(0)); // same model, same data: every gap is zero
-        Assert.Equal("0.000", report.Sites[0].Accuracy.Gap);
+        Assert.Equal("0.000", report.Sites[0].Accuracy.Gap); // same data as development: no gap, and no sign
     }
 
     [Fact]

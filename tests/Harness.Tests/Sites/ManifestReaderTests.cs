@@ -385,6 +385,38 @@ public sealed class ManifestReaderTests : IDisposable
     }
 
     [Fact]
+    public void Message_stays_on_one_line_when_a_duplicate_id_holds_a_line_break()
+    {
+        // Given an id cell "a<LF>b" (legal CSV: quoted) used on two rows
+        var e = Assert.Throws<InputException>(() => Read("id,label,age\n\"a\nb\",x,1\n\"a\nb\",x,2\n"));
+
+        // Then the error still reads as one line (e.g. with the break escaped) and points at the second row
+        Assert.Equal(4L, e.Line);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Message_stays_on_one_line_when_a_bad_feature_cell_holds_a_line_break()
+    {
+        // Given a non-numeric feature cell that holds a line break
+        var e = Assert.Throws<InputException>(() => Read("id,label,age\n1,a,\"4\n2\"\n"));
+
+        // Then line 2, column 3, on one line
+        Assert.Equal((2L, 3), (e.Line!.Value, e.Column!.Value));
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_timestamp_with_an_offset_keeps_the_date_it_was_written_with()
+    {
+        // Given acquisition timestamps with local offsets, late and early in the local day
+        var rows = Read("id,date,label,age\n1,2019-03-28T23:30:00-05:00,a,5\n2,2019-03-28T00:30:00+02:00,a,5\n");
+
+        // Then the date is the local calendar date written in the manifest
+        Assert.All(rows, r => Assert.Equal(new DateOnly(2019, 3, 28), r.Date));
+    }
+
+    [Fact]
     public void Error_file_is_shown_relative_to_the_working_folder_when_inside_it()
     {
         // Given an absolute temp path (outside the working folder) / Then the full path is shown

@@ -30,6 +30,7 @@ public sealed class SiteFolderTests : IDisposable
     [InlineData("//")]
     public void A_trailing_slash_does_not_change_the_name(string suffix)
     {
+        // Given a site path ending in slashes / When opened / Then the name is the folder's
         string dir = _temp.WriteSite("hungary", "id,label,age\n1,a,5\n");
         var site = SiteFolder.Open(dir + suffix);
         Assert.Equal("hungary", site.Name);
@@ -100,7 +101,7 @@ public sealed class SiteFolderTests : IDisposable
         string dir = _temp.Combine("odd");
         Directory.CreateDirectory(Path.Combine(dir, "manifest.csv"));
 
-        // When / Then
+        // When / Then it is refused as a folder without a manifest file
         var e = Assert.Throws<InputException>(() => SiteFolder.Open(dir));
         ManifestReaderTests.AssertWellFormed(e);
     }
