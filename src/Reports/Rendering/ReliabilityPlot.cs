@@ -1,4 +1,5 @@
 using ScottPlot;
+using ScottPlot.AxisPanels;
 using SkiaSharp;
 
 namespace Harness.Reports.Rendering;
@@ -72,7 +73,8 @@ internal static class ReliabilityPlot
         // Fixed axes (never autoscaled, so every site reads on the same scale), with a sliver of
         // room so markers for the first and last bins are not cut in half by the frame.
         plot.Axes.SetLimits(-AxisPad, 1 + AxisPad, -AxisPad, 1 + AxisPad);
-        foreach (var axis in new ScottPlot.AxisPanels.AxisBase[] { (ScottPlot.AxisPanels.AxisBase)plot.Axes.Bottom, (ScottPlot.AxisPanels.AxisBase)plot.Axes.Left })
+        AxisBase[] axes = [(AxisBase)plot.Axes.Bottom, (AxisBase)plot.Axes.Left];
+        foreach (var axis in axes)
         {
             axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
                 [0, 0.2, 0.4, 0.6, 0.8, 1.0], ["0", "0.2", "0.4", "0.6", "0.8", "1"]);

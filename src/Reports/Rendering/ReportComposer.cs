@@ -141,7 +141,7 @@ internal sealed class ReportComposer(AuditReportModel report, PageFlow flow, Typ
             // running off the chart; a row shares one title height so its two frames line up.
             var titles = row.Select(c => type.Wrap(c.Title, ChartTitleSize, width - 10, Face.Bold)).ToList();
             float titleHeight = titles.Max(t => t.Count) * Typesetter.LineHeight(ChartTitleSize) + 2;
-            if (flow.Reserve(titleHeight + PlotHeight)) ContinuedHeading("Reliability diagrams (continued)");
+            if (flow.Reserve(titleHeight + PlotHeight)) Heading("Reliability diagrams (continued)");
             for (int j = 0; j < row.Count; j++)
             {
                 var chart = row[j];
@@ -175,8 +175,6 @@ internal sealed class ReportComposer(AuditReportModel report, PageFlow flow, Typ
         if (!flow.AtPageTop) flow.Advance(4);
         Heading(title);
     }
-
-    private void ContinuedHeading(string title) => Heading(title);
 
     private void Heading(string title)
     {
@@ -237,7 +235,7 @@ internal sealed class ReportComposer(AuditReportModel report, PageFlow flow, Typ
         {
             var cells = Layout(columns, rows[r], size, out float rowHeight);
             bool newPage = first ? flow.Reserve(headerHeight + rowHeight) : flow.Reserve(rowHeight);
-            if (newPage && !first && continuedTitle is not null) ContinuedHeading(continuedTitle);
+            if (newPage && !first && continuedTitle is not null) Heading(continuedTitle);
             if (first || newPage) DrawRow(columns, headerCells, headerHeight, Palette.HeaderFill, size, bold: true);
             first = false;
             var fill = rows[r].Flagged ? Palette.WarnFill : r % 2 == 1 ? Palette.Zebra : (SKColor?)null;

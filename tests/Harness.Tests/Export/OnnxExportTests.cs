@@ -1,0 +1,135 @@
+using Harness.Core;
+using Harness.Core.ModelCards;
+using Harness.Core.Sites;
+using Harness.Tests.Support;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using static TorchSharp.torch;
+
+namespace Harness.Tests.Export;
+
+/// <summary>The export is correct when ONNX Runtime computes what TorchSharp computes, row by row.</summary>
+[Collection(NativeCollection.Name)]
+public sealed class OnnxExportTests(HeartModelFixture heart)
+{
+    private const float Tolerance = 1e-5f;
+
+    public static TheoryData<string> AllSites => new() { "cleveland", "hungary", "switzerland", "va-long-beach" };
+
+    [Theory]
+    [MemberData(nameof(AllSites))]
+    public void OnnxRuntime_probabilities_equal_TorchSharp_eval_probabilities_on_every_row(string siteName)
+    {
+        // Given every row of a site, raw (NaN where missing; Switzerland has no cholesterol at all)
+        var site = SiteData.Load(SiteFolder.Open(RepoPaths.Sites("heart", siteName)));
+        var card = heart.Outcome.Card;
+        int[] columnOf = site.Schema.AlignTo(card.FeatureNames, site.Site.ManifestPath, "the model");
+        int width = card.FeatureNames.Count;
+        var features = new float[site.Rows.Count * width];
+        for (int r = 0; r < site.Rows.Count; r++)
+            for (int f = 0; f < width; f++) features[r * width + f] = site.Rows[r].Features[columnOf[f]];
+        Assert.Contains(features, float.IsNaN);
+
+        // When TorchSharp (eval mode) and ONNX Runtime (CPU) score them
+        float[] torchP = heart.Outcome.Network.Model.PredictProbabilities(features, width, CPU);
+        using var session = new InferenceSession(heart.ModelPath);
+        using var input = OrtValue.CreateTensorValueFromMemory(features, [site.Rows.Count, width]);
+        using var outputs = session.Run(new RunOptions(), [ModelContract.FeaturesInput], [input], [ModelContract.ProbabilitiesOutput]);
+        float[] ortP = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+
+        // Then every probability agrees within 1e-5
+        Assert.Equal(torchP.Length, ortP.Length);
+        float worst = torchP.Zip(ortP, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= Tolerance, $"largest difference {worst:g3} at {siteName}");
+    }
+
+    [Fact]
+    public void Logits_and_probabilities_are_consistent_and_rows_sum_to_one()
+    {
+        using var session = new InferenceSession(heart.ModelPath);
+        float[] rows = [63, 1, 1, 145, 233, 1, 2, 150, 0, 2.3f, 3, 0, 6, float.NaN, 1, 4, 120, float.NaN, 0, 0, 170, 1, 1, float.NaN, float.NaN, float.NaN];
+        using var input = OrtValue.CreateTensorValueFromMemory(rows, [2, 13]);
+        using var outputs = session.Run(new RunOptions(), [ModelContract.FeaturesInput], [input],
+            [ModelContract.LogitsOutput, ModelContract.ProbabilitiesOutput]);
+        var logits = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        var p = outputs[1].GetTensorDataAsSpan<float>().ToArray();
+
+        for (int r = 0; r < 2; r++)
+        {
+            // softmax by hand: p1 = 1 / (1 + exp(z0 - z1))
+            double expected = 1 / (1 + Math.Exp(logits[r * 2] - logits[r * 2 + 1]));
+            Assert.Equal(expected, p[r * 2 + 1], 1e-6);
+            Assert.Equal(1.0, p[r * 2] + p[r * 2 + 1], 1e-6);
+        }
+    }
+
+    [Fact]
+    public void Graph_uses_opset_17_ir_version_8_float_inputs_and_the_documented_names()
+    {
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(heart.ModelPath));
+
+        Assert.Equal(8, model.IrVersion);
+        Assert.Equal(17, model.OpsetImport.Single(o => o.Domain == "").Version);
+        var input = model.Graph.Input.Single();
+        Assert.Equal(ModelContract.FeaturesInput, input.Name);
+        Assert.Equal((int)TensorProto.Types.DataType.Float, input.Type.TensorType.ElemType);
+        Assert.Equal("batch", input.Type.TensorType.Shape.Dim[0].DimParam);
+        Assert.Equal(13, input.Type.TensorType.Shape.Dim[1].DimValue);
+        Assert.Equal([ModelContract.LogitsOutput, ModelContract.ProbabilitiesOutput], model.Graph.Output.Select(o => o.Name));
+        Assert.Equal(["IsNaN", "Where", "Sub", "Div", "Gemm", "Relu", "Gemm", "Relu", "Gemm", "Softmax"], model.Graph.Node.Select(n => n.OpType));
+        Assert.All(model.Graph.Initializer, t => Assert.Equal((int)TensorProto.Types.DataType.Float, t.DataType));
+    }
+
+    [Fact]
+    public void Preprocessing_constants_in_the_graph_are_the_training_split_statistics()
+    {
+        // Independent recomputation: medians of the training rows (NaNs ignored), straight from the data
+        var data = heart.Outcome.Data;
+        var train = heart.Outcome.Split.Train;
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(heart.ModelPath));
+        float[] graphMedians = Floats(model.Graph.Initializer.Single(t => t.Name == "impute_median"));
+
+        for (int f = 0; f < data.FeatureCount; f++)
+        {
+            var observed = train.Select(r => data.Features[r * data.FeatureCount + f]).Where(v => !float.IsNaN(v)).Order().ToList();
+            double median = observed.Count % 2 == 1 ? observed[observed.Count / 2]
+                : (observed[observed.Count / 2 - 1] + (double)observed[observed.Count / 2]) / 2;
+            Assert.Equal((float)median, graphMedians[f]);
+        }
+    }
+
+    [Fact]
+    public void Metadata_carries_the_model_card_and_round_trips()
+    {
+        using var session = new InferenceSession(heart.ModelPath);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+
+        var card = ModelCard.FromMetadata(metadata, heart.ModelPath);
+
+        var expected = heart.Outcome.Card;
+        Assert.Equal(expected.FeatureNames, card.FeatureNames);
+        Assert.Equal(["no_disease", "disease"], card.ClassNames);
+        Assert.Equal("disease", card.PositiveClass);
+        Assert.Equal(["cleveland", "hungary"], card.TrainingSites.Select(s => s.Name));
+        Assert.Equal([303, 294], card.TrainingSites.Select(s => s.Rows));
+        Assert.Equal(SiteData.Sha256Hex(RepoPaths.Sites("heart", "cleveland", "manifest.csv")), card.TrainingSites[0].ManifestSha256);
+        Assert.Equal(expected.Development.N, card.Development.N);
+        foreach (var (name, value) in expected.Development.Metrics)
+            Assert.Equal(value.Value, card.Development.Metrics[name].Value);
+        Assert.Equal(HarnessInfo.Version, card.HarnessVersion);
+        Assert.Equal(0.01, card.TrainingConfig["weight_decay"]!.GetValue<double>());
+        Assert.Equal(0.1, card.TrainingConfig["label_smoothing"]!.GetValue<double>());
+        Assert.True(DateTimeOffset.UtcNow - card.CreatedUtc < TimeSpan.FromHours(1));
+    }
+
+    [PythonFact("onnx")]
+    public void The_onnx_checker_accepts_the_model_with_full_shape_inference()
+    {
+        var (exit, output) = IndependentChecks.CheckOnnx(heart.ModelPath);
+
+        Assert.True(exit == 0, output);
+    }
+
+    private static float[] Floats(TensorProto tensor) =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
+}
