@@ -10,6 +10,10 @@ namespace Harness.Cli.Commands;
 
 internal sealed class DemoSettings : CommandSettings
 {
+    [CommandOption("--sites <DIR>")]
+    [Description("The folder holding the heart sites (default: sites/heart in the repository).")]
+    public string? Sites { get; init; }
+
     [CommandOption("--out <DIR>")]
     [Description("Where to write the demo (default: runs/demo in the repository).")]
     public string? Out { get; init; }
@@ -36,9 +40,9 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
 
     public override int Execute(CommandContext context, DemoSettings settings, CancellationToken cancellation)
     {
-        string root = RepositoryRoot();
-        string heart = Path.Combine(root, "sites", "heart");
         var device = DeviceOption.Parse(settings.Device);
+        string root = settings.Sites is not null && settings.Out is not null ? "" : RepositoryRoot();
+        string heart = settings.Sites ?? Path.Combine(root, "sites", "heart");
         using var output = StagedOutputFolder.Begin(settings.Out ?? Path.Combine(root, "runs", "demo"), settings.Force);
 
         console.Write(new Rule("[bold]1. Train[/] on " + string.Join(" + ", TrainingSites)).LeftJustified());

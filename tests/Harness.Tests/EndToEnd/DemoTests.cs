@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Harness.Tests.Support;
+using Harness.Validator.Results;
+using UglyToad.PdfPig;
+
+namespace Harness.Tests.EndToEnd;
+
+/// <summary>`harness demo`, run once in-process into a temp folder: train -> ONNX -> validate -> PDF.</summary>
+public sealed class DemoRunFixture : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public DemoRunFixture()
+    {
+        Result = CliRunner.Run("demo", "--sites", RepoPaths.Sites("heart"), "--out", Out, "--device", "cpu");
+    }
+
+    public CliRunner.Result Result { get; }
+    public string Out => _temp.Combine("demo");
+    public string Path(params string[] parts) => System.IO.Path.Combine([Out, .. parts]);
+
+    public void Dispose() => _temp.Dispose();
+}
+
+[Collection(NativeCollection.Name)]
+public sealed class DemoTests(DemoRunFixture demo) : IClassFixture<DemoRunFixture>
+{
+    [Fact]
+    public void Demo_writes_the_model_the_training_record_and_the_validation_outputs()
+    {
+        Assert.True(demo.Result.ExitCode == 0, demo.Result.Errors);
+        foreach (var file in new[] { "train/model.onnx", "train/training.json", "validate/predictions.csv", "validate/results.json", "validate/report.pdf" })
+            Assert.True(File.Exists(demo.Path(file.Split('/'))), file);
+        Assert.Contains("Report: ", demo.Result.Output);
+        Assert.Contains("report.pdf", demo.Result.Output);
+        Assert.Contains("Device: cpu", demo.Result.Output);
+    }
+
+    [Fact]
+    public void Validation_covers_exactly_the_two_held_out_institutions()
+    {
+        var results = ResultsJson.Read(demo.Path("validate", "results.json"));
+
+        Assert.Equal(["switzerland", "va-long-beach"], results.Sites.Select(s => s.Name));
+        Assert.All(results.Sites, s => Assert.True(s.HeldOut));
+        Assert.Equal([123, 200], results.Sites.Select(s => s.N));
+        Assert.Equal(115.0 / 123, results.Sites[0].Prevalence!.Value, 1e-12);
+        Assert.Equal(149.0 / 200, results.Sites[1].Prevalence!.Value, 1e-12);
+        Assert.Equal(["cleveland", "hungary"], results.Model.TrainingSites.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void Training_json_records_config_epochs_best_epoch_and_the_development_metrics_the_model_carries()
+    {
+        var training = JsonNode.Parse(File.ReadAllText(demo.Path("train", "training.json")))!;
+        var results = ResultsJson.Read(demo.Path("validate", "results.json"));
+
+        Assert.Equal("disease", training["config"]!["positive_class"]!.GetValue<string>());
+        var epochs = training["epochs"]!.AsArray();
+        int best = training["best_epoch"]!.GetValue<int>();
+        Assert.InRange(best, 1, epochs.Count);
+        double bestLoss = epochs.Min(e => e!["validation_loss"]!.GetValue<double>());
+        Assert.Equal(bestLoss, epochs[best - 1]!["validation_loss"]!.GetValue<double>());
+        Assert.Equal(results.Development.Metrics["auroc"].Value!.Value,
+            training["internal_validation"]!["metrics"]!["auroc"]!["value"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(results.Development.N, training["split"]!["validation_rows"]!.GetValue<int>());
+    }
+
+    [PythonFact("numpy", "sklearn")]
+    public void Results_json_equals_scikit_learn_recomputing_predictions_csv()
+    {
+        var (exit, output) = IndependentChecks.RecomputeMetrics(demo.Path("validate"));
+
+        Assert.True(exit == 0, output);
+    }
+
+    [PythonFact("onnx")]
+    public void The_demo_model_passes_the_onnx_checker()
+    {
+        var (exit, output) = IndependentChecks.CheckOnnx(demo.Path("train", "model.onnx"));
+
+        Assert.True(exit == 0, output);
+    }
+
+    [Fact]
+    public void The_report_names_the_model_and_every_site()
+    {
+        var results = ResultsJson.Read(demo.Path("validate", "results.json"));
+        using var pdf = PdfDocument.Open(demo.Path("validate", "report.pdf"));
+        string text = string.Concat(pdf.GetPages().Select(p => p.Text)).Replace(" ", "");
+
+        Assert.Contains(results.Model.Sha256, text);
+        Assert.Contains("switzerland", text);
+        Assert.Contains("va-long-beach", text);
+        Assert.Contains(results.Sites[0].Metrics["auroc"].Value!.Value.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), text);
+    }
+
+    [Fact]
+    public void No_staging_folders_are_left_behind()
+    {
+        Assert.Equal(["demo"], Directory.EnumerateFileSystemEntries(System.IO.Path.GetDirectoryName(demo.Out)!).Select(System.IO.Path.GetFileName));
+    }
+}
