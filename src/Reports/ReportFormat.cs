@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Harness.Reports;
 
 /// <summary>How the report writes numbers and times: one place, invariant culture, so every site reads alike.</summary>
-internal static class ReportFormat
+public static class ReportFormat
 {
     /// <summary>What an undefined value prints as.</summary>
     public const string Missing = "—";

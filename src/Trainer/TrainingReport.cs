@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Harness.Core;
 using Harness.Core.ModelCards;
 using Harness.Trainer.Training;
@@ -33,16 +31,7 @@ public sealed record TrainingReport
 
     public required double Seconds { get; init; }
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        // A diverged run's NaN loss is recorded as it was, not refused.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
-    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+    public void Write(string path) => HarnessJson.WriteFile(this, path);
 }
 
 public sealed record SplitSummary(string Method, int Seed, double ValidationFraction, int TrainRows, int ValidationRows,

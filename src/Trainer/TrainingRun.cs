@@ -59,7 +59,7 @@ public static class TrainingRun
             var development = new DevelopmentEvaluation(SplitMethod, scored.Count, ClassCounts(data, split.Validation),
                 ClassificationMetrics.Compute(scored));
 
-            var config = JsonSerializer.SerializeToNode(options, TrainingReport.Json)!.AsObject();
+            var config = JsonSerializer.SerializeToNode(options, HarnessJson.Compact)!.AsObject();
             var trainingSites = sites.Select(s => new TrainingSite(s.Site.Name, s.Rows.Count, s.ManifestSha256)).ToList();
             var created = DateTimeOffset.UtcNow;
             var card = new ModelCard

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Harness.Cli.Output;
 using Harness.Cli.Rendering;
+using Harness.Reports;
 using Harness.Core.Metrics;
 using Harness.Trainer;
 using Spectre.Console;
@@ -122,7 +123,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
         console.MarkupLineInterpolated($"Best epoch {report.BestEpoch} of {report.Epochs.Count} ({report.StopReason ?? "epoch limit reached"}); best weights restored.");
         var table = new Table().Title("Internal validation (development reference)").AddColumn("n");
         foreach (var (name, _) in report.InternalValidation.Metrics) table.AddColumn(name, c => c.RightAligned());
-        table.AddRow([report.InternalValidation.N.ToString(), .. report.InternalValidation.Metrics.Select(m => Formatting.Metric(m.Value.Value))]);
+        table.AddRow([report.InternalValidation.N.ToString(), .. report.InternalValidation.Metrics.Select(m => ReportFormat.Metric(m.Value.Value))]);
         console.Write(table);
     }
 }

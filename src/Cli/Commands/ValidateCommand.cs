@@ -83,14 +83,14 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
         var table = new Table().Border(TableBorder.Simple).Title("Sites (gap = site - development)")
             .AddColumn(new TableColumn("site").NoWrap()).AddColumns("n", "prev.")
             .AddColumns(new[] { "AUROC", "gap", "ECE", "gap", "acc." }.Select(h => new TableColumn(h).RightAligned().NoWrap()).ToArray());
-        string Value(MetricSet metrics, string name) => Formatting.Metric(metrics[name].Value);
-        string Gap(MetricSet gap, string name) => Formatting.Gap(gap[name].Value);
+        string Value(MetricSet metrics, string name) => ReportFormat.Metric(metrics[name].Value);
+        string Gap(MetricSet gap, string name) => ReportFormat.Gap(gap[name].Value);
         var dev = results.Development.Metrics;
         table.AddRow("development", results.Development.N.ToString(), "-",
             Value(dev, ClassificationMetrics.Auroc), "", Value(dev, ClassificationMetrics.Ece), "",
             Value(dev, ClassificationMetrics.Accuracy));
         foreach (var site in results.Sites)
-            table.AddRow(site.HeldOut ? site.Name : site.Name + "*", site.N.ToString(), Formatting.Percent(site.Prevalence),
+            table.AddRow(site.HeldOut ? site.Name : site.Name + "*", site.N.ToString(), ReportFormat.Percent(site.Prevalence),
                 Value(site.Metrics, ClassificationMetrics.Auroc), Gap(site.Gap, ClassificationMetrics.Auroc),
                 Value(site.Metrics, ClassificationMetrics.Ece), Gap(site.Gap, ClassificationMetrics.Ece),
                 Value(site.Metrics, ClassificationMetrics.Accuracy));

@@ -25,8 +25,10 @@ internal sealed class ProgressViews(IAnsiConsole console) : ITrainingProgress, I
             .Start(context =>
             {
                 _context = context;
-                try { return work(); }
-                finally { _task?.StopTask(); }
+                T result = work();
+                _task?.Value(_task.MaxValue); // early stopping ends a run before its epoch limit: still complete
+                _task?.StopTask();
+                return result;
             });
 
     public void DeviceChosen(DeviceChoice choice) =>
@@ -47,7 +49,7 @@ internal sealed class ProgressViews(IAnsiConsole console) : ITrainingProgress, I
 
     public void SiteStarted(string site)
     {
-        _task?.Value(_task.MaxValue);
+        _task?.Value(_task.MaxValue); // the previous site is done
         _task?.StopTask();
         _site = site;
         _task = _context!.AddTask($"Scoring {site}", maxValue: 1);

@@ -31,11 +31,6 @@ public sealed record ModelCard
 
     public int? PositiveClassIndex => PositiveClass is null ? null : ClassNames.ToList().IndexOf(PositiveClass);
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
-
     public static class Keys
     {
         public const string Format = "harness_model_format";
@@ -56,13 +51,13 @@ public sealed record ModelCard
             new(Keys.Format, FormatVersion),
             new(Keys.HarnessVersion, HarnessVersion),
             new(Keys.CreatedUtc, CreatedUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)),
-            new(Keys.FeatureNames, JsonSerializer.Serialize(FeatureNames, Json)),
-            new(Keys.ClassNames, JsonSerializer.Serialize(ClassNames, Json)),
+            new(Keys.FeatureNames, JsonSerializer.Serialize(FeatureNames, HarnessJson.Compact)),
+            new(Keys.ClassNames, JsonSerializer.Serialize(ClassNames, HarnessJson.Compact)),
         };
         if (PositiveClass is not null) props.Add(new(Keys.PositiveClass, PositiveClass));
-        props.Add(new(Keys.TrainingSites, JsonSerializer.Serialize(TrainingSites, Json)));
-        props.Add(new(Keys.Development, JsonSerializer.Serialize(Development, Json)));
-        props.Add(new(Keys.TrainingConfig, TrainingConfig.ToJsonString(Json)));
+        props.Add(new(Keys.TrainingSites, JsonSerializer.Serialize(TrainingSites, HarnessJson.Compact)));
+        props.Add(new(Keys.Development, JsonSerializer.Serialize(Development, HarnessJson.Compact)));
+        props.Add(new(Keys.TrainingConfig, TrainingConfig.ToJsonString(HarnessJson.Compact)));
         return props;
     }
 
@@ -75,7 +70,7 @@ public sealed record ModelCard
 
         T Parse<T>(string key)
         {
-            try { return JsonSerializer.Deserialize<T>(Get(key), Json) ?? throw new JsonException("null"); }
+            try { return JsonSerializer.Deserialize<T>(Get(key), HarnessJson.Compact) ?? throw new JsonException("null"); }
             catch (JsonException e)
             {
                 throw new InputException($"the model's '{key}' metadata is not valid ({e.Message}).",

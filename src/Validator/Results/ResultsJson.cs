@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Harness.Core;
 
 namespace Harness.Validator.Results;
 
@@ -8,17 +8,9 @@ public static class ResultsJson
 {
     public const string FileName = "results.json";
 
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
-    public static void Write(ValidationResults results, string path) =>
-        File.WriteAllText(path, JsonSerializer.Serialize(results, Options) + "\n");
+    public static void Write(ValidationResults results, string path) => HarnessJson.WriteFile(results, path);
 
     public static ValidationResults Read(string path) =>
-        JsonSerializer.Deserialize<ValidationResults>(File.ReadAllText(path), Options)
+        JsonSerializer.Deserialize<ValidationResults>(File.ReadAllText(path), HarnessJson.Indented)
         ?? throw new JsonException($"{path} holds no results.");
 }
