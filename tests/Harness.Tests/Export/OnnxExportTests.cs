@@ -4,13 +4,14 @@ using Harness.Core.Sites;
 using Harness.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Harness.Tests.Export;
 
 /// <summary>The export is correct when ONNX Runtime computes what TorchSharp computes, row by row.</summary>
 [Collection(NativeCollection.Name)]
-public sealed class OnnxExportTests(HeartModelFixture heart)
+public sealed class OnnxExportTests(HeartModelFixture heart, ITestOutputHelper log)
 {
     private const float Tolerance = 1e-5f;
 
@@ -40,6 +41,7 @@ public sealed class OnnxExportTests(HeartModelFixture heart)
         // Then every probability agrees within 1e-5
         Assert.Equal(torchP.Length, ortP.Length);
         float worst = torchP.Zip(ortP, (a, b) => Math.Abs(a - b)).Max();
+        log.WriteLine($"{siteName}: {site.Rows.Count} rows, largest |ORT - TorchSharp| = {worst:g3}");
         Assert.True(worst <= Tolerance, $"largest difference {worst:g3} at {siteName}");
     }
 
