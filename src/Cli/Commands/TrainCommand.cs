@@ -2,7 +2,6 @@ using System.ComponentModel;
 using Harness.Cli.Output;
 using Harness.Cli.Rendering;
 using Harness.Reports;
-using Harness.Core.Metrics;
 using Harness.Trainer;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -30,11 +30,19 @@ public sealed class ManifestReader : IDisposable
             FieldCountMismatch = CsvFieldCountHandling.Allow, // checked below, with a clearer message
             FormatProvider = CultureInfo.InvariantCulture,
         }, leaveOpen: false);
-        var header = Guard(() => _csv.Headers);
-        if (header.Count == 0)
-            throw new InputException("the manifest is empty.",
-                "The first line must be a header naming the columns id, label and the features.", _file);
-        Schema = ManifestSchema.FromHeader(header, _file);
+        try
+        {
+            var header = Guard(() => _csv.Headers);
+            if (header.Count == 0)
+                throw new InputException("the manifest is empty.",
+                    "The first line must be a header naming the columns id, label and the features.", _file);
+            Schema = ManifestSchema.FromHeader(header, _file);
+        }
+        catch
+        {
+            _csv.Dispose(); // a bad header must not leave the file open
+            throw;
+        }
     }
 
     public SiteFolder Site { get; }
