@@ -12,6 +12,7 @@ public sealed class ManifestReader : IDisposable
 {
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
 
+    private readonly HashingReadStream _bytes;
     private readonly CsvReader _csv;
     private readonly string _file;
     private bool _rowsRead;
@@ -20,7 +21,8 @@ public sealed class ManifestReader : IDisposable
     {
         Site = site;
         _file = PathDisplay.Of(site.ManifestPath);
-        _csv = CsvReader.Create(File.OpenRead(site.ManifestPath), new CsvReaderOptions
+        _bytes = new HashingReadStream(File.OpenRead(site.ManifestPath));
+        _csv = CsvReader.Create(_bytes, new CsvReaderOptions
         {
             HasHeader = true,
             Separator = ',',
@@ -47,6 +49,12 @@ public sealed class ManifestReader : IDisposable
 
     public SiteFolder Site { get; }
     public ManifestSchema Schema { get; }
+
+    /// <summary>
+    /// Lower-case hex SHA-256 of manifest.csv's bytes (what model cards record), hashed while the
+    /// rows streamed past: available once <see cref="ReadRows"/> has been read to the end.
+    /// </summary>
+    public string Sha256 => _bytes.Sha256Hex;
 
     /// <summary>Opens the manifest and validates its header.</summary>
     public static ManifestReader Open(SiteFolder site) => new(site);

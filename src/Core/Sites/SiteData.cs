@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Harness.Core.Sites;
 
 /// <summary>A site read whole into memory (training needs random access), with its manifest's SHA-256.</summary>
@@ -24,12 +22,6 @@ public sealed class SiteData
     {
         using var reader = ManifestReader.Open(site);
         var rows = reader.ReadRows().ToList();
-        return new SiteData(site, reader.Schema, rows, Sha256Hex(site.ManifestPath));
-    }
-
-    public static string Sha256Hex(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        return new SiteData(site, reader.Schema, rows, reader.Sha256);
     }
 }

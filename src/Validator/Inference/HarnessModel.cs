@@ -1,6 +1,5 @@
 using Harness.Core;
 using Harness.Core.ModelCards;
-using Harness.Core.Sites;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Harness.Validator.Inference;
@@ -56,7 +55,7 @@ public sealed class HarnessModel : IDisposable
         {
             var card = ModelCard.FromMetadata(session.ModelMetadata.CustomMetadataMap, shown);
             CheckContract(session, card, shown);
-            return new HarnessModel(Path.GetFullPath(path), SiteData.Sha256Hex(path), session, card, execution);
+            return new HarnessModel(Path.GetFullPath(path), FileHash.Sha256Hex(path), session, card, execution);
         }
         catch
         {

@@ -60,7 +60,7 @@ internal static class SiteScorer
         var scored = new ScoredExamples(card.ClassNames, card.PositiveClassIndex, labels.ToArray(), probabilities.ToArray());
         var metrics = ClassificationMetrics.Compute(scored);
         var counts = scored.ClassCounts();
-        string sha256 = SiteData.Sha256Hex(site.ManifestPath);
+        string sha256 = reader.Sha256;
         return new SiteResult
         {
             Name = site.Name,
