@@ -64,10 +64,13 @@ public sealed class HarnessModel : IDisposable
         }
     }
 
-    /// <summary>Class probabilities, row-major [rows, classes], for raw feature rows in the card's order.</summary>
-    public float[] Predict(float[] features, int rows)
+    /// <summary>
+    /// Class probabilities, row-major [rows, classes], for raw feature rows in the card's order.
+    /// ONNX Runtime reads <paramref name="features"/> in place (pinned), without a copy.
+    /// </summary>
+    public float[] Predict(Memory<float> features, int rows)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(features, [rows, Card.FeatureNames.Count]);
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, features, [rows, Card.FeatureNames.Count]);
         using var outputs = _session.Run(_run, InputNames, [input], OutputNames);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }

@@ -33,7 +33,7 @@ internal static class SiteScorer
         void Flush()
         {
             if (batchRows.Count == 0) return;
-            float[] p = model.Predict(batch.AsSpan(0, batchRows.Count * width).ToArray(), batchRows.Count);
+            float[] p = model.Predict(batch.AsMemory(0, batchRows.Count * width), batchRows.Count);
             for (int r = 0; r < batchRows.Count; r++)
                 predictions.Write(site.Name, batchRows[r].Id, batchRows[r].Label, p.AsSpan(r * classes, classes));
             probabilities.AddRange(p);
