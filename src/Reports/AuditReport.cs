@@ -11,6 +11,7 @@ namespace Harness.Reports;
 public static class AuditReport
 {
     public const string Title = "Harness external validation report";
+    public const string FileName = "report.pdf";
 
     /// <summary>Builds the report's content, section by section; no drawing happens here.</summary>
     public static AuditReportModel BuildModel(ValidationResults results, DateTimeOffset generatedUtc)

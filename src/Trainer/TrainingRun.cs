@@ -12,30 +12,6 @@ using Onnx;
 
 namespace Harness.Trainer;
 
-/// <summary>The outcome of `harness train`: the network, its ONNX export and card, and the training report.</summary>
-public sealed class TrainingOutcome(TrainedNetwork network, TrainingData data, StratifiedGroupSplit.Split split,
-    ModelCard card, ModelProto onnx, TrainingReport report) : IDisposable
-{
-    public const string ModelFileName = "model.onnx";
-    public const string ReportFileName = "training.json";
-
-    public TrainedNetwork Network { get; } = network;
-    public TrainingData Data { get; } = data;
-    public StratifiedGroupSplit.Split Split { get; } = split;
-    public ModelCard Card { get; } = card;
-    public ModelProto Onnx { get; } = onnx;
-    public TrainingReport Report { get; } = report;
-
-    /// <summary>Writes model.onnx and training.json into <paramref name="folder"/> (the caller stages and moves it).</summary>
-    public void WriteTo(string folder)
-    {
-        OnnxExport.Save(Onnx, Path.Combine(folder, ModelFileName));
-        Report.Write(Path.Combine(folder, ReportFileName));
-    }
-
-    public void Dispose() => Network.Dispose();
-}
-
 public static class TrainingRun
 {
     public const string SplitMethod = "internal validation: stratified by label, grouped by patient_id (site + patient), seeded";

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Harness.Cli.Output;
 using Harness.Core;
+using Harness.Reports;
 using Harness.Trainer;
 using Harness.Validator;
 using Spectre.Console;
@@ -37,27 +38,28 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
     public static readonly string[] TrainingSites = ["cleveland", "hungary"];
     public static readonly string[] HeldOutSites = ["switzerland", "va-long-beach"];
     public const string PositiveClass = "disease";
+    public const string TrainFolder = "train";
+    public const string ValidateFolder = "validate";
 
     public override int Execute(CommandContext context, DemoSettings settings, CancellationToken cancellation)
     {
         var device = DeviceOption.Parse(settings.Device);
-        string root = settings.Sites is not null && settings.Out is not null ? "" : RepositoryRoot();
-        string heart = settings.Sites ?? Path.Combine(root, "sites", "heart");
-        using var output = StagedOutputFolder.Begin(settings.Out ?? Path.Combine(root, "runs", "demo"), settings.Force);
+        string heart = settings.Sites ?? Path.Combine(RepositoryRoot(), "sites", "heart");
+        using var output = StagedOutputFolder.Begin(settings.Out ?? Path.Combine(RepositoryRoot(), "runs", "demo"), settings.Force);
 
         console.Write(new Rule("[bold]1. Train[/] on " + string.Join(" + ", TrainingSites)).LeftJustified());
-        string train = Directory.CreateDirectory(output.File("train")).FullName;
+        string train = Directory.CreateDirectory(output.File(TrainFolder)).FullName;
         TrainCommand.Train(console, TrainingSites.Select(s => Path.Combine(heart, s)).ToList(),
             new TrainingOptions { PositiveClass = PositiveClass, Device = device }, train, cancellation);
 
         console.Write(new Rule("[bold]2. Validate[/] on held-out " + string.Join(" + ", HeldOutSites)).LeftJustified());
-        string validate = Directory.CreateDirectory(output.File("validate")).FullName;
+        string validate = Directory.CreateDirectory(output.File(ValidateFolder)).FullName;
         ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName),
             HeldOutSites.Select(s => Path.Combine(heart, s)).ToList(), new ValidationOptions { Device = device }, validate, cancellation);
 
         output.Commit();
-        console.MarkupLineInterpolated($"Model:  [bold]{Path.Combine(output.Target, "train", TrainingOutcome.ModelFileName)}[/]");
-        console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, "validate", ValidateSettings.ReportFileName)}[/]");
+        console.MarkupLineInterpolated($"Model:  [bold]{Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName)}[/]");
+        console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, ValidateFolder, AuditReport.FileName)}[/]");
         return ExitCodes.Success;
     }
 

@@ -14,8 +14,6 @@ namespace Harness.Cli.Commands;
 
 internal sealed class ValidateSettings : CommandSettings
 {
-    public const string ReportFileName = "report.pdf";
-
     [CommandOption("--model <FILE>")]
     [Description("The model.onnx written by 'harness train'.")]
     public string? Model { get; init; }
@@ -56,7 +54,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
         using var output = StagedOutputFolder.Begin(settings.Out!, settings.Force);
         Validate(console, settings.Model!, settings.Sites, options, output.Path, cancellation);
         output.Commit();
-        console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, ValidateSettings.ReportFileName)}[/]");
+        console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, AuditReport.FileName)}[/]");
         return ExitCodes.Success;
     }
 
@@ -71,7 +69,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
             return ValidationRun.Run(model, sites, options, predictions, progress, cancellation);
         });
         ResultsJson.Write(results, Path.Combine(folder, ResultsJson.FileName));
-        using (var pdf = File.Create(Path.Combine(folder, ValidateSettings.ReportFileName)))
+        using (var pdf = File.Create(Path.Combine(folder, AuditReport.FileName)))
             AuditReport.Write(results, pdf, DateTimeOffset.UtcNow);
         console.Write(SiteTable(results));
         return results;

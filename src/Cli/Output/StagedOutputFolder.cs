@@ -1,4 +1,9 @@
+using Harness.Cli.Commands;
 using Harness.Core;
+using Harness.Reports;
+using Harness.Trainer;
+using Harness.Validator.Results;
+using Harness.Validator.Scoring;
 
 namespace Harness.Cli.Output;
 
@@ -12,7 +17,11 @@ internal sealed class StagedOutputFolder : IDisposable
 {
     /// <summary>Everything Harness writes into an output folder; --force replaces nothing else.</summary>
     private static readonly HashSet<string> HarnessOutputNames =
-        ["model.onnx", "training.json", "predictions.csv", "results.json", "report.pdf", "train", "validate"];
+    [
+        TrainingOutcome.ModelFileName, TrainingOutcome.ReportFileName,
+        PredictionsCsv.FileName, ResultsJson.FileName, AuditReport.FileName,
+        DemoCommand.TrainFolder, DemoCommand.ValidateFolder,
+    ];
 
     private bool _committed;
 
