@@ -8,7 +8,6 @@ using Harness.Core.Sites;
 using Harness.Trainer.Data;
 using Harness.Trainer.Export;
 using Harness.Trainer.Training;
-using Onnx;
 
 namespace Harness.Trainer;
 
