@@ -1,3 +1,5 @@
+using Harness.Validator.Results;
+
 namespace Harness.Cli;
 
 /// <summary>What `harness` returns. Documented in README.md; scripts and CI depend on them.</summary>
@@ -8,12 +10,23 @@ public static class ExitCodes
     /// <summary>Bad input or usage: a message names the file, line/column or option and the fix.</summary>
     public const int InputError = 1;
 
-    /// <summary>Reserved: validation ran but the model failed its acceptance criteria (gates are a later stage).</summary>
+    /// <summary>Validation ran and at least one acceptance rule failed: its whole interval misses the rule.</summary>
     public const int CriteriaFailed = 3;
+
+    /// <summary>Validation ran; no acceptance rule failed, but at least one was inconclusive (its interval straddles the bound, or the site is too small).</summary>
+    public const int CriteriaInconclusive = 4;
 
     /// <summary>A bug in Harness (EX_SOFTWARE): the message and stack trace are printed for a report.</summary>
     public const int InternalError = 70;
 
     /// <summary>Interrupted with Ctrl-C (128 + SIGINT).</summary>
     public const int Cancelled = 130;
+
+    /// <summary>The exit code of a validation that ran: success without criteria, else by the overall verdict.</summary>
+    public static int Of(CriteriaOutcome? criteria) => criteria?.Overall switch
+    {
+        Verdict.Fail => CriteriaFailed,
+        Verdict.Inconclusive => CriteriaInconclusive,
+        _ => Success,
+    };
 }

@@ -61,11 +61,11 @@ public static class AuditReport
 
     private static readonly (string Name, string Label)[] DevelopmentMetrics =
     [
-        (ClassificationMetrics.Accuracy, "Accuracy"),
-        (ClassificationMetrics.Auroc, "AUROC"),
-        (ClassificationMetrics.Brier, "Brier"),
-        (ClassificationMetrics.Ece, "ECE"),
-        (ClassificationMetrics.LogLoss, "Log loss"),
+        (MetricKeys.Accuracy, "Accuracy"),
+        (MetricKeys.Auroc, "AUROC"),
+        (MetricKeys.Brier, "Brier"),
+        (MetricKeys.Ece, "ECE"),
+        (MetricKeys.LogLoss, "Log loss"),
     ];
 
     private static DevelopmentSummary Summarise(Core.ModelCards.DevelopmentEvaluation development) => new(
@@ -90,10 +90,10 @@ public static class AuditReport
             site.HeldOut ? "yes" : "trained on",
             site.N,
             ReportFormat.Percent(site.Prevalence),
-            Cell(ClassificationMetrics.Accuracy),
-            Cell(ClassificationMetrics.Auroc),
-            Cell(ClassificationMetrics.Brier),
-            Cell(ClassificationMetrics.Ece));
+            Cell(MetricKeys.Accuracy),
+            Cell(MetricKeys.Auroc),
+            Cell(MetricKeys.Brier),
+            Cell(MetricKeys.Ece));
     }
 
     private static IEnumerable<string> Notes(SiteResult site)
@@ -111,7 +111,7 @@ public static class AuditReport
     {
         var curve = site.Calibration;
         bool risk = curve.Kind == "positive_class";
-        string title = $"{site.Name} (n={ReportFormat.Count(site.N)}, ECE={ReportFormat.Metric(ValueOf(site.Metrics, ClassificationMetrics.Ece))})";
+        string title = $"{site.Name} (n={ReportFormat.Count(site.N)}, ECE={ReportFormat.Metric(ValueOf(site.Metrics, MetricKeys.Ece))})";
         return new ReliabilityChart(
             site.Name,
             title,

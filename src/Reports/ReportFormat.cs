@@ -1,4 +1,5 @@
 using System.Globalization;
+using Harness.Core.Metrics;
 
 namespace Harness.Reports;
 
@@ -16,13 +17,36 @@ public static class ReportFormat
     public static string Metric(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.000", Invariant) : Missing;
 
     /// <summary>Signed to 3 decimals ("+0.012", "−0.105"); "0.000" when it rounds to zero either way.</summary>
-    public static string Gap(double? gap)
+    public static string Gap(double? gap, string format = "0.000")
     {
         if (gap is not { } g || !double.IsFinite(g)) return "";
-        double rounded = Math.Round(g, 3, MidpointRounding.AwayFromZero);
-        string magnitude = Math.Abs(rounded).ToString("0.000", Invariant);
+        int decimals = format.Length - format.IndexOf('.') - 1;
+        double rounded = Math.Round(g, decimals, MidpointRounding.AwayFromZero);
+        string magnitude = Math.Abs(rounded).ToString(format, Invariant);
         return rounded > 0 ? "+" + magnitude : rounded < 0 ? Minus + magnitude : magnitude;
     }
+
+    /// <summary>A value in the metric's format (with a true minus sign), e.g. "0.723" or "−0.12".</summary>
+    public static string Value(MetricDefinition metric, double? value) =>
+        value is { } v && double.IsFinite(v) ? Signed(v.ToString(metric.Format, Invariant)) : Missing;
+
+    /// <summary>"0.723 (0.584–0.862)": the value and its interval in the metric's format; "0.723" alone when it has none.</summary>
+    public static string WithInterval(MetricDefinition metric, MetricValue? value)
+    {
+        if (value?.Value is null) return Missing;
+        string text = Value(metric, value.Value);
+        return value.Ci is { } ci ? $"{text} ({Value(metric, ci.Lower)}–{Value(metric, ci.Upper)})" : text;
+    }
+
+    /// <summary>"−0.171 (−0.318 to −0.024)": a signed gap and its interval ("to": a dash beside minus signs misleads).</summary>
+    public static string GapWithInterval(MetricDefinition metric, MetricValue? gap)
+    {
+        if (gap?.Value is null) return "";
+        string text = Gap(gap.Value, metric.Format);
+        return gap.Ci is { } ci ? $"{text} ({Gap(ci.Lower, metric.Format)} to {Gap(ci.Upper, metric.Format)})" : text;
+    }
+
+    private static string Signed(string formatted) => formatted.StartsWith('-') ? Minus + formatted[1..] : formatted;
 
     public static string Percent(double? share) => share is { } s && double.IsFinite(s) ? (s * 100).ToString("0.0", Invariant) + "%" : Missing;
 

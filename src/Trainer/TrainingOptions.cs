@@ -19,6 +19,7 @@ public sealed record TrainingOptions
         public const int Seed = 42;
         public const string HiddenLayers = "32,16";
         public const double Dropout = 0.2;
+        public const string Threshold = Harness.Core.Metrics.OperatingThreshold.Youden;
     }
 
     /// <summary>Upper bound on passes over the training split; early stopping usually ends sooner.</summary>
@@ -48,6 +49,9 @@ public sealed record TrainingOptions
 
     public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
 
+    /// <summary>How a binary model's operating threshold is chosen on the development predictions (see OperatingThreshold).</summary>
+    public string Threshold { get; init; } = Defaults.Threshold;
+
     /// <summary>Parses layer widths written as "64,32".</summary>
     public static IReadOnlyList<int> ParseHidden(string widths)
     {
@@ -76,5 +80,6 @@ public sealed record TrainingOptions
         Check(ValidationFraction is > 0 and < 1, "validation-fraction", "between 0 and 1 (exclusive)");
         Check(HiddenLayers.Count >= 1 && HiddenLayers.All(h => h >= 1), "hidden", "a comma-separated list of positive layer widths");
         Check(Dropout is >= 0 and < 1, "dropout", "in [0, 1)");
+        Harness.Core.Metrics.OperatingThreshold.Validate(Threshold);
     }
 }

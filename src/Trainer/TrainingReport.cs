@@ -29,6 +29,9 @@ public sealed record TrainingReport
     /// <summary>The development reference: metrics of the restored best weights on the validation split.</summary>
     public required DevelopmentEvaluation InternalValidation { get; init; }
 
+    /// <summary>The binary model's operating threshold, chosen on the development predictions.</summary>
+    public OperatingPoint? OperatingPoint { get; init; }
+
     public required double Seconds { get; init; }
 
     public void Write(string path) => HarnessJson.WriteFile(this, path);

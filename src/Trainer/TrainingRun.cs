@@ -15,6 +15,9 @@ public static class TrainingRun
 {
     public const string SplitMethod = "internal validation: stratified by label, grouped by patient_id (site + patient), seeded";
 
+    /// <summary>Names the development sample's bootstrap stream; the validator uses the same, so equal settings give equal intervals.</summary>
+    public const string DevelopmentSampleKey = "development";
+
     public static TrainingOutcome Run(IReadOnlyList<string> siteFolders, TrainingOptions options,
         ITrainingProgress? progress = null, CancellationToken cancellation = default)
     {
@@ -29,10 +32,16 @@ public static class TrainingRun
         try
         {
             var probabilities = network.Model.PredictProbabilities(data.FeatureRows(split.Validation), data.FeatureCount, network.Device);
-            var scored = new ScoredExamples(data.ClassNames, data.PositiveClassIndex,
-                split.Validation.Select(i => data.Labels[i]).ToArray(), probabilities);
-            var development = new DevelopmentEvaluation(SplitMethod, scored.Count, ClassCounts(data, split.Validation),
-                ClassificationMetrics.Compute(scored));
+            var predictions = new DevelopmentPredictions(data.ClassNames.Count, split.Validation.Select(i => data.Labels[i]).ToArray(),
+                probabilities, ClusterIndices(split.Validation.Select(i => data.Groups[i])));
+            var scored = predictions.ToScored(data.ClassNames, data.PositiveClassIndex);
+            var operatingPoint = scored.IsBinary ? OperatingThreshold.Choose(scored, options.Threshold) : null;
+            var intervals = new IntervalOptions { Seed = options.Seed };
+            var estimate = MetricEstimator.Estimate(scored, operatingPoint?.Threshold, intervals, DevelopmentSampleKey, cancellation);
+            var development = new DevelopmentEvaluation(SplitMethod, scored.Count, ClassCounts(data, split.Validation), estimate.Metrics)
+            {
+                Intervals = intervals,
+            };
 
             var config = JsonSerializer.SerializeToNode(options, HarnessJson.Compact)!.AsObject();
             var trainingSites = sites.Select(s => new TrainingSite(s.Site.Name, s.Rows.Count, s.ManifestSha256)).ToList();
@@ -47,6 +56,9 @@ public static class TrainingRun
                 TrainingSites = trainingSites,
                 Development = development,
                 TrainingConfig = config,
+                DevelopmentPredictions = predictions,
+                OperatingPoint = operatingPoint,
+                FeatureMissingRates = MissingRates(data),
             };
             var onnx = OnnxExport.Build(network.Model, card);
             var report = new TrainingReport
@@ -66,6 +78,7 @@ public static class TrainingRun
                 StoppedEarly = network.StopReason is not null,
                 StopReason = network.StopReason,
                 InternalValidation = development,
+                OperatingPoint = operatingPoint,
                 Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
             return new TrainingOutcome(network, data, split, card, onnx, report);
@@ -76,6 +89,21 @@ public static class TrainingRun
             throw;
         }
     }
+
+    /// <summary>Patients as indices 0..K-1 in order of first appearance.</summary>
+    private static int[] ClusterIndices(IEnumerable<string> groups)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        return groups.Select(g => index.TryGetValue(g, out int i) ? i : index[g] = index.Count).ToArray();
+    }
+
+    private static Dictionary<string, double> MissingRates(TrainingData data) =>
+        data.FeatureNames.Select((name, f) => (name, f)).ToDictionary(x => x.name, x =>
+        {
+            int missing = 0;
+            for (int r = 0; r < data.Count; r++) if (float.IsNaN(data.Features[r * data.FeatureCount + x.f])) missing++;
+            return (double)missing / data.Count;
+        });
 
     private static Dictionary<string, int> ClassCounts(TrainingData data, IEnumerable<int> rows)
     {

@@ -1,4 +1,6 @@
 using Harness.Core;
+using Harness.Core.Metrics;
+using Harness.Core.ModelCards;
 using Harness.Core.Sites;
 using Harness.Validator.Inference;
 using Harness.Validator.Results;
@@ -12,19 +14,29 @@ public sealed record ValidationOptions
 
     /// <summary>Rows per ONNX Runtime call.</summary>
     public int BatchSize { get; init; } = 4096;
+
+    /// <summary>Confidence level, bootstrap resamples and seed of every interval.</summary>
+    public IntervalOptions Intervals { get; init; } = new();
 }
 
 /// <summary>
 /// `harness validate`: score a Harness ONNX model on each site and compare with its development
-/// reference. Every site's folder and header are checked against the model before any scoring.
+/// reference, every number with its interval. Every site's folder and header are checked against
+/// the model before any scoring.
 /// </summary>
 public static class ValidationRun
 {
+    /// <summary>The development sample's bootstrap stream name, as the trainer used it: equal settings give equal intervals.</summary>
+    public const string DevelopmentSampleKey = "development";
+
     /// <param name="predictionsDestination">Receives predictions.csv as scoring streams.</param>
+    /// <param name="beforeScoring">Called with the loaded model before any site is scored (to check inputs that depend on it).</param>
     public static ValidationResults Run(string modelPath, IReadOnlyList<string> siteFolders, ValidationOptions options,
-        TextWriter predictionsDestination, IValidationProgress? progress = null, CancellationToken cancellation = default)
+        TextWriter predictionsDestination, IValidationProgress? progress = null, CancellationToken cancellation = default,
+        Action<ModelCard>? beforeScoring = null)
     {
         if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.", "Change --batch-size.");
+        options.Intervals.Validate();
         if (siteFolders.Count == 0) throw new InputException("no site was given.", "Pass at least one --site DIR.");
         var started = DateTimeOffset.UtcNow;
         var sites = siteFolders.Select(SiteFolder.Open).ToList();
@@ -38,16 +50,24 @@ public static class ValidationRun
             using var reader = ManifestReader.Open(site);
             reader.Schema.AlignTo(model.Card.FeatureNames, PathDisplay.Of(site.ManifestPath), "the model");
         }
+        var card = model.Card;
+        beforeScoring?.Invoke(card);
 
-        using var predictions = new PredictionsCsv(predictionsDestination, model.Card.ClassNames);
+        var intervals = options.Intervals;
+        double? threshold = card.OperatingPoint?.Threshold;
+        var developmentExamples = card.DevelopmentPredictions?.ToScored(card.ClassNames, card.PositiveClassIndex);
+        var development = developmentExamples is null ? null
+            : MetricEstimator.Estimate(developmentExamples, threshold, intervals, DevelopmentSampleKey, cancellation);
+
+        using var predictions = new PredictionsCsv(predictionsDestination, card.ClassNames);
         var results = new List<SiteResult>();
         foreach (var site in sites)
         {
             progress?.SiteStarted(site.Name);
-            results.Add(SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation));
+            var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation);
+            results.Add(Summarise(card, scored, development, intervals, cancellation));
         }
 
-        var card = model.Card;
         return new ValidationResults
         {
             Model = new ModelIdentity
@@ -56,15 +76,52 @@ public static class ValidationRun
                 Sha256 = model.Sha256,
                 HarnessVersion = card.HarnessVersion,
                 CreatedUtc = card.CreatedUtc,
+                CardFormat = card.Format,
                 FeatureNames = card.FeatureNames,
                 ClassNames = card.ClassNames,
                 PositiveClass = card.PositiveClass,
+                OperatingPoint = card.OperatingPoint,
                 TrainingSites = card.TrainingSites,
                 TrainingConfig = card.TrainingConfig,
             },
             Execution = new ExecutionInfo(model.Execution.Requested, model.Execution.Used, model.Execution.Reason, HarnessInfo.Version, started),
-            Development = card.Development,
+            Intervals = intervals,
+            Development = development is null
+                ? card.Development
+                : card.Development with { Metrics = development.Metrics, Intervals = intervals },
             Sites = results,
+            Warnings = Warnings.ForRun(card, developmentExamples, model),
+        };
+    }
+
+    private static SiteResult Summarise(ModelCard card, ScoredSite scored, SampleEstimate? development, IntervalOptions intervals,
+        CancellationToken cancellation)
+    {
+        var examples = scored.Examples;
+        var site = scored.Site;
+        var estimate = MetricEstimator.Estimate(examples, card.OperatingPoint?.Threshold, intervals, site.Name, cancellation);
+        var counts = examples.ClassCounts();
+        var missing = card.FeatureNames.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => (double)scored.MissingByFeature[x.i] / examples.Count);
+        return new SiteResult
+        {
+            Name = site.Name,
+            ManifestPath = site.ManifestPath,
+            ManifestSha256 = scored.ManifestSha256,
+            N = examples.Count,
+            ClassCounts = card.ClassNames.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => counts[x.i]),
+            Prevalence = examples.PositiveClass is int pos ? (double)counts[pos] / examples.Count : null,
+            HeldOut = !card.TrainingSites.Any(t => t.Name == site.Name || t.ManifestSha256 == scored.ManifestSha256),
+            MissingRates = missing,
+            Metrics = estimate.Metrics,
+            Gap = development is null
+                ? MetricEstimator.GapWithoutInterval(estimate, card.Development.Metrics,
+                    "no interval: the model card carries no development predictions (format 1)")
+                : MetricEstimator.Gap(estimate, development, intervals),
+            Calibration = examples.PositiveClass is int positive
+                ? new CalibrationCurve("positive_class", card.ClassNames[positive], ClassificationMetrics.ClassReliability(examples, positive),
+                    estimate.FlexibleCalibration?.Curve)
+                : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(examples)),
+            Warnings = Warnings.ForSite(examples, missing, card.FeatureMissingRates),
         };
     }
 }

@@ -4,6 +4,7 @@ using Harness.Core;
 using Harness.Reports;
 using Harness.Trainer;
 using Harness.Validator;
+using Harness.Validator.Results;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -41,6 +42,9 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
     public const string TrainFolder = "train";
     public const string ValidateFolder = "validate";
 
+    /// <summary>The example acceptance criteria the demo is judged by (README.md explains them).</summary>
+    public const string CriteriaFileName = "criteria.json";
+
     public override int Execute(CommandContext context, DemoSettings settings, CancellationToken cancellation)
     {
         var device = DeviceOption.Parse(settings.Device);
@@ -54,13 +58,15 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
 
         console.Write(new Rule("[bold]2. Validate[/] on held-out " + string.Join(" + ", HeldOutSites)).LeftJustified());
         string validate = Directory.CreateDirectory(output.File(ValidateFolder)).FullName;
-        ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName),
-            HeldOutSites.Select(s => Path.Combine(heart, s)).ToList(), new ValidationOptions { Device = device }, validate, cancellation);
+        string criteria = Path.Combine(heart, CriteriaFileName);
+        var results = ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName),
+            HeldOutSites.Select(s => Path.Combine(heart, s)).ToList(), new ValidationOptions { Device = device }, validate, cancellation,
+            File.Exists(criteria) ? criteria : null);
 
         output.Commit();
         console.MarkupLineInterpolated($"Model:  [bold]{Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName)}[/]");
         console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, ValidateFolder, AuditReport.FileName)}[/]");
-        return ExitCodes.Success;
+        return ExitCodes.Of(results.Criteria);
     }
 
     /// <summary>The repository holding sites/heart: above the harness binaries, else above the working folder.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Harness.Cli.Output;
 using Harness.Cli.Rendering;
+using Harness.Core.Metrics;
 using Harness.Reports;
 using Harness.Trainer;
 using Spectre.Console;
@@ -75,6 +76,10 @@ internal sealed class TrainSettings : CommandSettings
     [Description(DeviceOption.Help)]
     public string Device { get; init; } = "auto";
 
+    [CommandOption("--threshold <RULE>"), DefaultValue(Defaults.Threshold)]
+    [Description("Binary models' operating threshold, chosen on the development predictions: youden (max sensitivity + specificity - 1), a risk such as 0.3, or sensitivity:0.90 / specificity:0.90.")]
+    public string Threshold { get; init; } = Defaults.Threshold;
+
     public override ValidationResult Validate() =>
         Sites.Length == 0 ? ValidationResult.Error("Pass at least one --site DIR.")
         : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("Pass --out RUN_DIR, the folder to create.")
@@ -95,6 +100,7 @@ internal sealed class TrainSettings : CommandSettings
         Seed = Seed,
         PositiveClass = PositiveClass,
         Device = DeviceOption.Parse(Device),
+        Threshold = Threshold,
     };
 }
 
@@ -120,9 +126,18 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
 
         var report = outcome.Report;
         console.MarkupLineInterpolated($"Best epoch {report.BestEpoch} of {report.Epochs.Count} ({report.StopReason ?? "epoch limit reached"}); best weights restored.");
-        var table = new Table().Title("Internal validation (development reference)").AddColumn("n");
-        foreach (var (name, _) in report.InternalValidation.Metrics) table.AddColumn(name, c => c.RightAligned());
-        table.AddRow([report.InternalValidation.N.ToString(), .. report.InternalValidation.Metrics.Select(m => ReportFormat.Metric(m.Value.Value))]);
+        var development = report.InternalValidation;
+        string level = $"{(development.Intervals?.Level ?? IntervalOptions.DefaultLevel) * 100:0.#}% CI";
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"Internal validation, the development reference (n = {development.N}: {string.Join(", ", development.ClassCounts.Select(c => $"{c.Value} {c.Key}"))})")
+            .AddColumn("metric").AddColumn(new TableColumn($"value ({level})").RightAligned()).AddColumn("note");
+        foreach (var (key, value) in development.Metrics)
+        {
+            var metric = MetricCatalog.Get(key);
+            table.AddRow(Markup.Escape(metric.Label), Markup.Escape(ReportFormat.WithInterval(metric, value)), Markup.Escape(value.Note ?? ""));
+        }
         console.Write(table);
+        if (report.OperatingPoint is { } point)
+            console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({point.Rule}), stored in the model.");
     }
 }

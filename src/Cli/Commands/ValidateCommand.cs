@@ -1,10 +1,13 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Text;
 using Harness.Cli.Output;
 using Harness.Cli.Rendering;
+using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Reports;
 using Harness.Validator;
+using Harness.Validator.Criteria;
 using Harness.Validator.Results;
 using Harness.Validator.Scoring;
 using Spectre.Console;
@@ -30,6 +33,22 @@ internal sealed class ValidateSettings : CommandSettings
     [Description("Replace --out if it exists and holds only Harness outputs.")]
     public bool Force { get; init; }
 
+    [CommandOption("--criteria <FILE>")]
+    [Description("Acceptance criteria (JSON; see README.md). Each rule is judged on its interval: exit 3 if any fails, 4 if none fails but any is inconclusive.")]
+    public string? Criteria { get; init; }
+
+    [CommandOption("--confidence <LEVEL>"), DefaultValue(IntervalOptions.DefaultLevel)]
+    [Description("Confidence level of every interval, between 0.5 and 1.")]
+    public double Confidence { get; init; }
+
+    [CommandOption("--bootstrap <N>"), DefaultValue(IntervalOptions.DefaultResamples)]
+    [Description("Bootstrap resamples (stratified, whole patients) for the intervals without a formula; 0 turns them off.")]
+    public int Bootstrap { get; init; }
+
+    [CommandOption("--seed <N>"), DefaultValue(IntervalOptions.DefaultSeed)]
+    [Description("Seed of the bootstrap resamples.")]
+    public int Seed { get; init; }
+
     [CommandOption("--batch-size <N>"), DefaultValue(4096)]
     [Description("Rows per ONNX Runtime call.")]
     public int BatchSize { get; init; }
@@ -43,57 +62,49 @@ internal sealed class ValidateSettings : CommandSettings
         : Sites.Length == 0 ? ValidationResult.Error("Pass at least one --site DIR.")
         : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("Pass --out OUT_DIR, the folder to create.")
         : ValidationResult.Success();
+
+    public ValidationOptions ToOptions() => new()
+    {
+        Device = DeviceOption.Parse(Device),
+        BatchSize = BatchSize,
+        Intervals = new IntervalOptions { Level = Confidence, Resamples = Bootstrap, Seed = Seed },
+    };
 }
 
-[Description("Validate an ONNX model on site datasets: predictions.csv, results.json and a PDF audit report.")]
+[Description("Validate an ONNX model on site datasets: predictions.csv, results.json and a PDF audit report, every number with its interval.")]
 internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSettings>
 {
     public override int Execute(CommandContext context, ValidateSettings settings, CancellationToken cancellation)
     {
-        var options = new ValidationOptions { Device = DeviceOption.Parse(settings.Device), BatchSize = settings.BatchSize };
+        var options = settings.ToOptions();
+        options.Intervals.Validate();
         using var output = StagedOutputFolder.Begin(settings.Out!, settings.Force);
-        Validate(console, settings.Model!, settings.Sites, options, output.Path, cancellation);
+        var results = Validate(console, settings.Model!, settings.Sites, options, output.Path, cancellation, settings.Criteria);
         output.Commit();
         console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, AuditReport.FileName)}[/]");
-        return ExitCodes.Success;
+        return ExitCodes.Of(results.Criteria);
     }
 
-    /// <summary>Validates and writes predictions.csv, results.json and report.pdf into <paramref name="folder"/>.</summary>
+    /// <summary>Validates and writes predictions.csv, results.json and report.pdf into <paramref name="folder"/>; prints the tables.</summary>
     public static ValidationResults Validate(IAnsiConsole console, string model, IReadOnlyList<string> sites,
-        ValidationOptions options, string folder, CancellationToken cancellation)
+        ValidationOptions options, string folder, CancellationToken cancellation, string? criteriaFile = null)
     {
+        if (criteriaFile is not null && !File.Exists(criteriaFile))
+            throw new InputException("the criteria file was not found.", "Pass an existing JSON file with --criteria (see README.md).", PathDisplay.Of(criteriaFile));
+        IReadOnlyList<Criterion>? criteria = null;
         var progress = new ProgressViews(console);
         var results = progress.Run(() =>
         {
             using var predictions = new StreamWriter(Path.Combine(folder, PredictionsCsv.FileName), false, new UTF8Encoding(false));
-            return ValidationRun.Run(model, sites, options, predictions, progress, cancellation);
+            return ValidationRun.Run(model, sites, options, predictions, progress, cancellation,
+                beforeScoring: card => criteria = criteriaFile is null ? null : CriteriaFile.Load(criteriaFile, card.PositiveClass is not null));
         });
+        if (criteria is not null)
+            results = results with { Criteria = CriteriaJudge.Judge(criteria, PathDisplay.Of(criteriaFile!), FileHash.Sha256Hex(criteriaFile!), results.Sites) };
         ResultsJson.Write(results, Path.Combine(folder, ResultsJson.FileName));
         using (var pdf = File.Create(Path.Combine(folder, AuditReport.FileName)))
             AuditReport.Write(results, pdf, DateTimeOffset.UtcNow);
-        console.Write(SiteTable(results));
+        ConsoleTables.Write(console, results);
         return results;
-    }
-
-    /// <summary>Fits 80 columns; the PDF and results.json carry every metric and gap.</summary>
-    private static Table SiteTable(ValidationResults results)
-    {
-        var table = new Table().Border(TableBorder.Simple).Title("Sites (gap = site - development)")
-            .AddColumn(new TableColumn("site").NoWrap()).AddColumns("n", "prev.")
-            .AddColumns(new[] { "AUROC", "gap", "ECE", "gap", "acc." }.Select(h => new TableColumn(h).RightAligned().NoWrap()).ToArray());
-        string Value(MetricSet metrics, string name) => ReportFormat.Metric(metrics[name].Value);
-        string Gap(MetricSet gap, string name) => ReportFormat.Gap(gap[name].Value);
-        var dev = results.Development.Metrics;
-        table.AddRow("development", results.Development.N.ToString(), "-",
-            Value(dev, ClassificationMetrics.Auroc), "", Value(dev, ClassificationMetrics.Ece), "",
-            Value(dev, ClassificationMetrics.Accuracy));
-        foreach (var site in results.Sites)
-            table.AddRow(site.HeldOut ? site.Name : site.Name + "*", site.N.ToString(), ReportFormat.Percent(site.Prevalence),
-                Value(site.Metrics, ClassificationMetrics.Auroc), Gap(site.Gap, ClassificationMetrics.Auroc),
-                Value(site.Metrics, ClassificationMetrics.Ece), Gap(site.Gap, ClassificationMetrics.Ece),
-                Value(site.Metrics, ClassificationMetrics.Accuracy));
-        if (results.Sites.Any(s => !s.HeldOut))
-            table.Caption("* the model was trained on this site: not an external estimate");
-        return table;
     }
 }

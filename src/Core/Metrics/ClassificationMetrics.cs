@@ -1,115 +1,64 @@
 namespace Harness.Core.Metrics;
 
-/// <summary>
-/// The metrics Harness reports, computed in double precision. Definitions (README.md, "Metrics"):
-/// <list type="bullet">
-/// <item>accuracy: share of examples whose most probable class is the true one;</item>
-/// <item>auroc: binary, the Mann-Whitney probability that a positive outscores a negative (ties count
-/// half); multiclass, the unweighted mean of one-vs-rest AUROCs;</item>
-/// <item>brier: binary, mean (p_positive - y)^2; multiclass, mean over examples of the squared distance
-/// between the probability vector and the one-hot truth (Brier 1950);</item>
-/// <item>log_loss: mean -ln p_true, with p clipped to [1e-15, 1];</item>
-/// <item>ece: top-label expected calibration error with 15 equal-width confidence bins
-/// ((m-1)/15, m/15] (Guo et al. 2017).</item>
-/// </list>
-/// </summary>
-public static class ClassificationMetrics
+/// <summary>The results.json keys of the metrics code refers to by name (the catalog defines them all).</summary>
+public static class MetricKeys
 {
     public const string Accuracy = "accuracy";
     public const string Auroc = "auroc";
+    public const string Auprc = "auprc";
+    public const string Sensitivity = "sensitivity";
+    public const string Specificity = "specificity";
+    public const string OeRatio = "oe_ratio";
+    public const string CalibrationIntercept = "calibration_intercept";
+    public const string CalibrationSlope = "calibration_slope";
     public const string Brier = "brier";
     public const string LogLoss = "log_loss";
     public const string Ece = "ece";
+}
 
+/// <summary>
+/// Point estimates of single catalog metrics (every example weighing 1), and the reliability
+/// bins that calibration plots draw. Definitions: <see cref="MetricCatalog"/> and README.md.
+/// </summary>
+public static class ClassificationMetrics
+{
     public const int EceBins = 15;
     public const double LogLossClip = 1e-15;
 
-    public static MetricSet Compute(ScoredExamples s)
+    /// <summary>Every catalog metric's point estimate (no intervals), in catalog order; undefined ones are null with a note.</summary>
+    public static MetricSet Compute(ScoredExamples s, double? threshold = null)
     {
         if (s.Count == 0) throw new ArgumentException("No examples to score.", nameof(s));
+        var summary = SampleSummary.Compute(new MetricSample(s, threshold), Ones(s.Count));
         var set = new MetricSet();
-        set.Add(Accuracy, new MetricValue(AccuracyOf(s)));
-        double? auroc = AurocOf(s);
-        set.Add(Auroc, new MetricValue(auroc)
+        foreach (var definition in MetricCatalog.For(s.IsBinary))
         {
-            Note = auroc is null ? "undefined: every example has the same class" : null,
-        });
-        set.Add(Brier, new MetricValue(BrierOf(s)));
-        set.Add(LogLoss, new MetricValue(LogLossOf(s)));
-        set.Add(Ece, new MetricValue(ExpectedCalibrationError(s)));
+            var point = definition.Value(summary);
+            set.Add(definition.Key, new MetricValue(point.Value) { Note = point.Note });
+        }
         return set;
     }
 
-    public static double AccuracyOf(ScoredExamples s)
-    {
-        int correct = 0;
-        for (int i = 0; i < s.Count; i++)
-            if (s.PredictedClass(i) == s.Labels[i]) correct++;
-        return (double)correct / s.Count;
-    }
+    public static double AccuracyOf(ScoredExamples s) => Point(s, MetricKeys.Accuracy)!.Value;
 
     /// <summary>Null when it is undefined (binary: one class absent; multiclass: no class has both).</summary>
-    public static double? AurocOf(ScoredExamples s)
-    {
-        if (s.IsBinary) return OneVsRestAuroc(s, s.PositiveClass!.Value);
-        var perClass = Enumerable.Range(0, s.ClassCount).Select(c => OneVsRestAuroc(s, c)).Where(a => a is not null).ToList();
-        return perClass.Count == 0 ? null : perClass.Average();
-    }
+    public static double? AurocOf(ScoredExamples s) => Point(s, MetricKeys.Auroc);
 
-    /// <summary>AUROC of the score p_cls for "class == cls", from mid-ranks: O(n log n), exact with ties.</summary>
+    /// <summary>AUROC of the score p_cls for "class == cls" (Mann-Whitney, ties counting half); null when cls is absent or is everything.</summary>
     public static double? OneVsRestAuroc(ScoredExamples s, int cls)
     {
-        var order = Enumerable.Range(0, s.Count).OrderBy(i => s.Probability(i, cls)).ToArray();
-        long positives = s.Labels.LongCount(l => l == cls), negatives = s.Count - positives;
-        if (positives == 0 || negatives == 0) return null;
-
-        double positiveRankSum = 0;
-        for (int start = 0; start < order.Length;)
-        {
-            int end = start;
-            double score = s.Probability(order[start], cls);
-            while (end + 1 < order.Length && s.Probability(order[end + 1], cls) == score) end++;
-            double midRank = (start + end) / 2.0 + 1; // 1-based mean rank of the tied run
-            for (int k = start; k <= end; k++)
-                if (s.Labels[order[k]] == cls) positiveRankSum += midRank;
-            start = end + 1;
-        }
-        return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
+        var sample = new MetricSample(s, null, rankEveryClass: true);
+        return SampleSummary.Compute(sample, Ones(s.Count)).Auroc[cls];
     }
 
-    public static double BrierOf(ScoredExamples s)
-    {
-        double sum = 0;
-        for (int i = 0; i < s.Count; i++)
-        {
-            if (s.IsBinary)
-            {
-                int pos = s.PositiveClass!.Value;
-                double d = s.Probability(i, pos) - (s.Labels[i] == pos ? 1 : 0);
-                sum += d * d;
-            }
-            else
-            {
-                for (int c = 0; c < s.ClassCount; c++)
-                {
-                    double d = s.Probability(i, c) - (s.Labels[i] == c ? 1 : 0);
-                    sum += d * d;
-                }
-            }
-        }
-        return sum / s.Count;
-    }
+    public static double BrierOf(ScoredExamples s) => Point(s, MetricKeys.Brier)!.Value;
 
-    public static double LogLossOf(ScoredExamples s)
-    {
-        double sum = 0;
-        for (int i = 0; i < s.Count; i++)
-            sum -= Math.Log(Math.Clamp(s.Probability(i, s.Labels[i]), LogLossClip, 1.0));
-        return sum / s.Count;
-    }
+    public static double LogLossOf(ScoredExamples s) => Point(s, MetricKeys.LogLoss)!.Value;
 
+    /// <summary>Top-label ECE from the reliability bins (the catalog's "ece" at 15 bins; other counts for tests and plots).</summary>
     public static double ExpectedCalibrationError(ScoredExamples s, int bins = EceBins) =>
-        TopLabelReliability(s, bins).Where(b => b.Count > 0).Sum(b => (double)b.Count / s.Count * Math.Abs(b.ObservedFrequency!.Value - b.MeanPredicted!.Value));
+        TopLabelReliability(s, bins).Where(b => b.Count > 0)
+            .Sum(b => (double)b.Count / s.Count * Math.Abs(b.ObservedFrequency!.Value - b.MeanPredicted!.Value));
 
     /// <summary>Top-label reliability: confidence = max probability, observed = share predicted correctly.</summary>
     public static IReadOnlyList<ReliabilityBin> TopLabelReliability(ScoredExamples s, int bins = EceBins) =>
@@ -127,6 +76,10 @@ public static class ClassificationMetrics
     /// Equal-width bins over [0, 1], closed on the right: bin m holds ((m-1)/M, m/M]; 0 falls in the first.
     /// </summary>
     public static int BinOf(double p, int bins) => Math.Clamp((int)Math.Ceiling(p * bins) - 1, 0, bins - 1);
+
+    private static double? Point(ScoredExamples s, string key) => Compute(s)[key].Value;
+
+    private static double[] Ones(int n) => Enumerable.Repeat(1.0, n).ToArray();
 
     private static IReadOnlyList<ReliabilityBin> Reliability(int count, int bins, Func<int, (double Predicted, bool Event)> point)
     {

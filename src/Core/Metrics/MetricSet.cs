@@ -4,13 +4,32 @@ using System.Text.Json.Serialization;
 namespace Harness.Core.Metrics;
 
 /// <summary>
-/// One metric's estimate. Serialised as <c>{"value": x}</c>; confidence intervals will join it
-/// here. A null value means the metric is undefined for these examples (see <see cref="Note"/>).
+/// One metric's estimate: <c>{"value": x, "ci": {...}, "note": "..."}</c>. A null value means the
+/// metric is undefined for these examples, and <see cref="Note"/> says why; <see cref="Ci"/> is
+/// absent only with a note saying why. Gaps also say whether they are <see cref="Distinguishable"/>
+/// from zero and whether the site is <see cref="Worse"/> than development.
 /// </summary>
 public sealed record MetricValue(double? Value)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ConfidenceInterval? Ci { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Note { get; init; }
+
+    /// <summary>Gaps: true when the interval excludes 0.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Distinguishable { get; init; }
+
+    /// <summary>Gaps: true when the site is worse than development in the metric's direction (whether or not distinguishable).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Worse { get; init; }
+}
+
+/// <summary>A confidence interval: bounds, confidence level (0.95) and how it was computed.</summary>
+public sealed record ConfidenceInterval(double Lower, double Upper, double Level, IntervalMethod Method)
+{
+    public bool Excludes(double value) => value < Lower || value > Upper;
 }
 
 /// <summary>Named metric values in a fixed, readable order; serialised as a JSON object.</summary>
@@ -32,22 +51,12 @@ public sealed class MetricSet : IEnumerable<KeyValuePair<string, MetricValue>>
         return false;
     }
 
+    public double? ValueOf(string name) => TryGet(name, out var v) ? v.Value : null;
+
     public void Add(string name, MetricValue value)
     {
         if (TryGet(name, out _)) throw new ArgumentException($"Metric '{name}' is already set.", nameof(name));
         _metrics.Add(new(name, value));
-    }
-
-    /// <summary>This set minus <paramref name="reference"/>, metric by metric: the generalisation gap.</summary>
-    public MetricSet Minus(MetricSet reference)
-    {
-        var gap = new MetricSet();
-        foreach (var (name, value) in _metrics)
-        {
-            double? other = reference.TryGet(name, out var r) ? r.Value : null;
-            gap.Add(name, new MetricValue(value.Value - other));
-        }
-        return gap;
     }
 
     public IEnumerator<KeyValuePair<string, MetricValue>> GetEnumerator() => _metrics.GetEnumerator();

@@ -27,6 +27,21 @@ public sealed class ScoredExamples
     public int? PositiveClass { get; }
 
     public int[] Labels { get; }
+
+    /// <summary>
+    /// Each example's patient as an index 0..K-1, for resampling whole patients; null when every
+    /// example is its own patient.
+    /// </summary>
+    public int[]? Clusters
+    {
+        get;
+        init
+        {
+            if (value is not null && (value.Length != Labels.Length || value.Any(c => c < 0)))
+                throw new ArgumentException("One non-negative cluster index per example is needed.", nameof(Clusters));
+            field = value;
+        }
+    }
     public float[] Probabilities { get; }
     public int Count => Labels.Length;
     public int ClassCount => ClassNames.Count;

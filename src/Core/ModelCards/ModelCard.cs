@@ -8,12 +8,18 @@ namespace Harness.Core.ModelCards;
 /// <summary>
 /// What a Harness model says about itself, stored as ONNX <c>metadata_props</c> so the file
 /// stays self-describing: inputs, classes, where it was trained (with manifest hashes), how it
-/// scored on its internal validation split, how it was trained, by which Harness and when.
-/// Each key holds plain text or JSON; <see cref="FormatVersion"/> lets readers reject the unknown.
+/// scored on its internal validation split (with the predictions themselves, so gaps can have
+/// intervals), its operating threshold, how it was trained, by which Harness and when. Each key
+/// holds plain text or JSON; <see cref="FormatVersion"/> lets readers reject the unknown.
+/// Format 1 (no development predictions, threshold or missing rates) is still read.
 /// </summary>
 public sealed record ModelCard
 {
-    public const string FormatVersion = "1";
+    public const string FormatVersion = "2";
+    public const string LegacyFormatVersion = "1";
+
+    /// <summary>The format the card was read from (what this Harness writes, for a new card).</summary>
+    public string Format { get; init; } = FormatVersion;
 
     public required string HarnessVersion { get; init; }
     public required DateTimeOffset CreatedUtc { get; init; }
@@ -25,6 +31,15 @@ public sealed record ModelCard
 
     public required IReadOnlyList<TrainingSite> TrainingSites { get; init; }
     public required DevelopmentEvaluation Development { get; init; }
+
+    /// <summary>The development rows' predictions (null in format-1 cards).</summary>
+    public DevelopmentPredictions? DevelopmentPredictions { get; init; }
+
+    /// <summary>The binary model's operating threshold (null for multiclass models and format-1 cards).</summary>
+    public OperatingPoint? OperatingPoint { get; init; }
+
+    /// <summary>Per feature, the share of training rows where it was missing (null in format-1 cards).</summary>
+    public IReadOnlyDictionary<string, double>? FeatureMissingRates { get; init; }
 
     /// <summary>The trainer's settings, as the trainer names them.</summary>
     public required JsonObject TrainingConfig { get; init; }
@@ -42,6 +57,9 @@ public sealed record ModelCard
         public const string TrainingSites = "training_sites";
         public const string Development = "development";
         public const string TrainingConfig = "training_config";
+        public const string DevelopmentPredictions = "development_predictions";
+        public const string OperatingPoint = "operating_point";
+        public const string FeatureMissingRates = "feature_missing_rates";
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> ToMetadata()
@@ -58,6 +76,11 @@ public sealed record ModelCard
         props.Add(new(Keys.TrainingSites, JsonSerializer.Serialize(TrainingSites, HarnessJson.Compact)));
         props.Add(new(Keys.Development, JsonSerializer.Serialize(Development, HarnessJson.Compact)));
         props.Add(new(Keys.TrainingConfig, TrainingConfig.ToJsonString(HarnessJson.Compact)));
+        if (DevelopmentPredictions is not null)
+            props.Add(new(Keys.DevelopmentPredictions, JsonSerializer.Serialize(DevelopmentPredictions, HarnessJson.Compact)));
+        if (OperatingPoint is not null) props.Add(new(Keys.OperatingPoint, JsonSerializer.Serialize(OperatingPoint, HarnessJson.Compact)));
+        if (FeatureMissingRates is not null)
+            props.Add(new(Keys.FeatureMissingRates, JsonSerializer.Serialize(FeatureMissingRates, HarnessJson.Compact)));
         return props;
     }
 
@@ -67,6 +90,8 @@ public sealed record ModelCard
         string Get(string key) => metadata.TryGetValue(key, out var v) ? v : throw new InputException(
             $"the model has no '{key}' metadata, so it was not exported by 'harness train' (or was stripped).",
             "Validate a model.onnx written by 'harness train'.", modelFile);
+
+        T? Optional<T>(string key) where T : class => metadata.ContainsKey(key) ? Parse<T>(key) : null;
 
         T Parse<T>(string key)
         {
@@ -79,12 +104,13 @@ public sealed record ModelCard
         }
 
         string format = Get(Keys.Format);
-        if (format != FormatVersion)
-            throw new InputException($"the model card format is '{format}'; this Harness reads '{FormatVersion}'.",
+        if (format != FormatVersion && format != LegacyFormatVersion)
+            throw new InputException($"the model card format is '{format}'; this Harness reads '{LegacyFormatVersion}' and '{FormatVersion}'.",
                 "Use the Harness version that trained the model, or retrain.", modelFile);
 
         var card = new ModelCard
         {
+            Format = format,
             HarnessVersion = Get(Keys.HarnessVersion),
             CreatedUtc = DateTimeOffset.Parse(Get(Keys.CreatedUtc), CultureInfo.InvariantCulture),
             FeatureNames = Parse<string[]>(Keys.FeatureNames),
@@ -93,7 +119,13 @@ public sealed record ModelCard
             TrainingSites = Parse<TrainingSite[]>(Keys.TrainingSites),
             Development = Parse<DevelopmentEvaluation>(Keys.Development),
             TrainingConfig = Parse<JsonObject>(Keys.TrainingConfig),
+            DevelopmentPredictions = Optional<DevelopmentPredictions>(Keys.DevelopmentPredictions),
+            OperatingPoint = Optional<OperatingPoint>(Keys.OperatingPoint),
+            FeatureMissingRates = Optional<Dictionary<string, double>>(Keys.FeatureMissingRates),
         };
+        if (card.DevelopmentPredictions is { } predictions && predictions.ClassCount != card.ClassNames.Count)
+            throw new InputException("the model's development predictions do not have one probability per class.",
+                "Re-export the model with 'harness train'.", modelFile);
         if (card.ClassNames.Count == 2 && card.PositiveClassIndex is not >= 0)
             throw new InputException("the binary model does not name a positive class among its classes.",
                 "Re-export the model with 'harness train'.", modelFile);
@@ -103,10 +135,3 @@ public sealed record ModelCard
 
 /// <summary>A site the model was trained on: its name, how many rows it gave, and which exact file.</summary>
 public sealed record TrainingSite(string Name, int Rows, string ManifestSha256);
-
-/// <summary>
-/// How the model scored on held-back data from its own training sites: the reference that each
-/// external site's generalisation gap is measured against.
-/// </summary>
-/// <param name="Split">How the held-back rows were chosen, in words.</param>
-public sealed record DevelopmentEvaluation(string Split, int N, IReadOnlyDictionary<string, int> ClassCounts, MetricSet Metrics);

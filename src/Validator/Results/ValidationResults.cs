@@ -1,23 +1,39 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Harness.Core.Metrics;
 using Harness.Core.ModelCards;
+using Harness.Core.Statistics;
 
 namespace Harness.Validator.Results;
 
 /// <summary>
 /// Everything one validation run found: what results.json holds and what the PDF report draws.
-/// Later additions (confidence intervals, subgroups, shift diagnostics, gates) extend these
-/// records; readers ignore what they do not know.
+/// Every metric carries its interval (or a note saying why none), every gap says whether it is
+/// distinguishable from zero, and warnings say where a number cannot carry much weight.
 /// </summary>
 public sealed record ValidationResults
 {
+    /// <summary>results.json's format: readers reject what they do not know.</summary>
+    public const string CurrentFormat = "2";
+
+    public string Format { get; init; } = CurrentFormat;
     public required ModelIdentity Model { get; init; }
     public required ExecutionInfo Execution { get; init; }
+
+    /// <summary>How the intervals were computed: level, bootstrap resamples (0 = off) and seed.</summary>
+    public required IntervalOptions Intervals { get; init; }
 
     /// <summary>The reference: the model's internal validation on its own training sites.</summary>
     public required DevelopmentEvaluation Development { get; init; }
 
     public required IReadOnlyList<SiteResult> Sites { get; init; }
+
+    /// <summary>Warnings about the run as a whole (the development reference, the device).</summary>
+    public required IReadOnlyList<ValidationWarning> Warnings { get; init; }
+
+    /// <summary>The acceptance criteria's verdicts, when --criteria was given.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CriteriaOutcome? Criteria { get; init; }
 }
 
 /// <summary>Which model was validated: the exact file and what its card says.</summary>
@@ -27,9 +43,17 @@ public sealed record ModelIdentity
     public required string Sha256 { get; init; }
     public required string HarnessVersion { get; init; }
     public required DateTimeOffset CreatedUtc { get; init; }
+
+    /// <summary>The model card's format ("1" cards carry no development predictions, so gaps have no intervals).</summary>
+    public string CardFormat { get; init; } = ModelCard.FormatVersion;
+
     public required IReadOnlyList<string> FeatureNames { get; init; }
     public required IReadOnlyList<string> ClassNames { get; init; }
     public string? PositiveClass { get; init; }
+
+    /// <summary>The binary model's operating threshold: where sensitivity, specificity, PPV, NPV and F1 are measured.</summary>
+    public OperatingPoint? OperatingPoint { get; init; }
+
     public required IReadOnlyList<TrainingSite> TrainingSites { get; init; }
     public required JsonObject TrainingConfig { get; init; }
 }
@@ -55,19 +79,29 @@ public sealed record SiteResult
     /// <summary>False when this manifest (by name or by hash) is one the model was trained on.</summary>
     public required bool HeldOut { get; init; }
 
+    /// <summary>Per model feature, the share of this site's rows where it is missing.</summary>
+    public required IReadOnlyDictionary<string, double> MissingRates { get; init; }
+
     public required MetricSet Metrics { get; init; }
 
-    /// <summary>Site value minus development value, metric by metric.</summary>
+    /// <summary>Site value minus development value, metric by metric, with intervals.</summary>
     public required MetricSet Gap { get; init; }
 
     public required CalibrationCurve Calibration { get; init; }
+
+    public required IReadOnlyList<ValidationWarning> Warnings { get; init; }
 }
 
 /// <summary>
-/// Reliability-diagram data. Binary models: predicted risk of the positive class against its
-/// observed frequency (what a clinician reads as calibration). Multiclass: top-label confidence
-/// against accuracy.
+/// Calibration data for plots. Binary models: predicted risk of the positive class against its
+/// observed frequency in equal-width bins, and the loess calibration curve (what a clinician
+/// reads as calibration). Multiclass: top-label confidence against accuracy.
 /// </summary>
 /// <param name="Kind">"positive_class" or "top_label".</param>
 /// <param name="Class">The class whose risk is binned (positive_class only).</param>
-public sealed record CalibrationCurve(string Kind, string? Class, IReadOnlyList<ReliabilityBin> Bins);
+/// <param name="Flexible">The loess curve at evenly spaced risks (binary models; null when undefined).</param>
+public sealed record CalibrationCurve(string Kind, string? Class, IReadOnlyList<ReliabilityBin> Bins,
+    IReadOnlyList<CalibrationCurvePoint>? Flexible = null);
+
+/// <summary>Something that limits what a number can mean, computed from the data: a code, a sentence, and the numbers behind it.</summary>
+public sealed record ValidationWarning(string Code, string Message, IReadOnlyDictionary<string, double> Numbers);

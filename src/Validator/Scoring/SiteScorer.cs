@@ -2,18 +2,21 @@ using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Core.Sites;
 using Harness.Validator.Inference;
-using Harness.Validator.Results;
 
 namespace Harness.Validator.Scoring;
 
+/// <summary>What scoring one site produced: its predictions (labels, probabilities, patients) and how complete its features were.</summary>
+/// <param name="MissingByFeature">Per model feature (card order), the rows where it was missing.</param>
+internal sealed record ScoredSite(SiteFolder Site, string ManifestSha256, ScoredExamples Examples, long[] MissingByFeature);
+
 /// <summary>
-/// Scores one site: streams its manifest in batches through the model, writes each prediction
-/// as it goes, and computes the site's metrics, gap and calibration at the end. Only labels and
-/// probabilities are kept in memory (what the rank-based AUROC needs), never the features.
+/// Scores one site: streams its manifest in batches through the model and writes each
+/// prediction as it goes. Only labels, probabilities and patient indices are kept in memory
+/// (what the rank-based metrics and the patient bootstrap need), never the features.
 /// </summary>
 internal static class SiteScorer
 {
-    public static SiteResult Score(HarnessModel model, SiteFolder site, PredictionsCsv predictions, int batchSize,
+    public static ScoredSite Score(HarnessModel model, SiteFolder site, PredictionsCsv predictions, int batchSize,
         IValidationProgress? progress, CancellationToken cancellation)
     {
         var card = model.Card;
@@ -24,9 +27,13 @@ internal static class SiteScorer
         using var reader = ManifestReader.Open(site);
         int[] columnOf = reader.Schema.AlignTo(card.FeatureNames, file, "the model");
         int labelColumn = reader.Schema.Columns.ToList().IndexOf(ManifestSchema.LabelColumn) + 1;
+        // Without a patient_id column every row is its own patient: no index to keep.
+        var patients = reader.Schema.HasPatientId ? new Dictionary<string, int>(StringComparer.Ordinal) : null;
 
         var labels = new List<int>();
+        var clusters = new List<int>();
         var probabilities = new List<float>();
+        var missing = new long[width];
         var batch = new float[batchSize * width];
         var batchRows = new List<ManifestRow>(batchSize);
 
@@ -46,8 +53,16 @@ internal static class SiteScorer
             if (!classIndex.TryGetValue(row.Label, out int label))
                 throw new InputException($"label '{row.Label}' is not one of the model's classes ({string.Join(", ", card.ClassNames)}).",
                     "Use the class names the model was trained with, or leave this site out.", file, row.Line, labelColumn);
-            for (int f = 0; f < width; f++) batch[batchRows.Count * width + f] = row.Features[columnOf[f]];
+            int offset = batchRows.Count * width;
+            for (int f = 0; f < width; f++)
+            {
+                float value = row.Features[columnOf[f]];
+                batch[offset + f] = value;
+                if (float.IsNaN(value)) missing[f]++;
+            }
             labels.Add(label);
+            if (patients is not null)
+                clusters.Add(patients.TryGetValue(row.PatientId, out int patient) ? patient : patients[row.PatientId] = patients.Count);
             batchRows.Add(row);
             if (batchRows.Count == batchSize)
             {
@@ -56,25 +71,13 @@ internal static class SiteScorer
             }
         }
         Flush();
+        if (labels.Count == 0)
+            throw new InputException("the manifest has a header but no rows.", "Add the site's examples, or leave this site out.", file);
 
-        var scored = new ScoredExamples(card.ClassNames, card.PositiveClassIndex, labels.ToArray(), probabilities.ToArray());
-        var metrics = ClassificationMetrics.Compute(scored);
-        var counts = scored.ClassCounts();
-        string sha256 = reader.Sha256;
-        return new SiteResult
+        var scored = new ScoredExamples(card.ClassNames, card.PositiveClassIndex, labels.ToArray(), probabilities.ToArray())
         {
-            Name = site.Name,
-            ManifestPath = site.ManifestPath,
-            ManifestSha256 = sha256,
-            N = scored.Count,
-            ClassCounts = card.ClassNames.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => counts[x.i]),
-            Prevalence = scored.PositiveClass is int pos ? (double)counts[pos] / scored.Count : null,
-            HeldOut = !card.TrainingSites.Any(t => t.Name == site.Name || t.ManifestSha256 == sha256),
-            Metrics = metrics,
-            Gap = metrics.Minus(card.Development.Metrics),
-            Calibration = scored.PositiveClass is int positive
-                ? new CalibrationCurve("positive_class", card.ClassNames[positive], ClassificationMetrics.ClassReliability(scored, positive))
-                : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(scored)),
+            Clusters = patients is null ? null : clusters.ToArray(),
         };
+        return new ScoredSite(site, reader.Sha256, scored, missing);
     }
 }

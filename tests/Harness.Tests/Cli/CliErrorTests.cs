@@ -149,6 +149,8 @@ public sealed class CliErrorTests(HeartModelFixture heart)
     [InlineData("--validation-fraction", "1.5", "--validation-fraction must be between 0 and 1")]
     [InlineData("--hidden", "32,x", "--hidden '32,x' is not a list")]
     [InlineData("--device", "tpu", "--device 'tpu' is not a device")]
+    [InlineData("--threshold", "youdenn", "--threshold 'youdenn' is not a threshold rule")]
+    [InlineData("--threshold", "sensitivity:1.5", "--threshold 'sensitivity:1.5'")]
     public void Out_of_range_options_name_the_option(string option, string value, string expected)
     {
         using var temp = new TempFolder();
@@ -156,6 +158,21 @@ public sealed class CliErrorTests(HeartModelFixture heart)
         var result = CliRunner.Run("train", "--site", RepoPaths.Sites("heart", "cleveland"), "--out", temp.Combine("run"), option, value);
 
         AssertCleanFailure(result, temp, "run", [expected]);
+    }
+
+    [Theory]
+    [InlineData("--confidence", "1.5", "--confidence")]
+    [InlineData("--confidence", "0.4", "--confidence")]
+    [InlineData("--bootstrap", "-1", "--bootstrap")]
+    [InlineData("--bootstrap", "1000000", "--bootstrap")]
+    public void Out_of_range_interval_options_name_the_option(string option, string value, string expected)
+    {
+        using var temp = new TempFolder();
+
+        var result = CliRunner.Run("validate", "--model", heart.ModelPath, "--site", RepoPaths.Sites("heart", "switzerland"),
+            "--out", temp.Combine("out"), "--device", "cpu", option, value);
+
+        AssertCleanFailure(result, temp, "out", [expected]);
     }
 
     [Fact]

@@ -122,6 +122,42 @@ public sealed class OnnxExportTests(HeartModelFixture heart, ITestOutputHelper l
         Assert.Equal(0.01, card.TrainingConfig["weight_decay"]!.GetValue<double>());
         Assert.Equal(0.1, card.TrainingConfig["label_smoothing"]!.GetValue<double>());
         Assert.True(DateTimeOffset.UtcNow - card.CreatedUtc < TimeSpan.FromHours(1));
+        Assert.Equal(ModelCard.FormatVersion, card.Format);
+        Assert.Equal(expected.OperatingPoint, card.OperatingPoint);
+        Assert.Equal(expected.FeatureMissingRates, card.FeatureMissingRates);
+        // the development predictions survive their binary encoding bit for bit
+        var stored = card.DevelopmentPredictions!;
+        Assert.Equal(expected.DevelopmentPredictions!.Labels, stored.Labels);
+        Assert.Equal(expected.DevelopmentPredictions.Probabilities, stored.Probabilities);
+        Assert.Equal(expected.DevelopmentPredictions.Clusters, stored.Clusters);
+        Assert.Equal(expected.Development.N, stored.Count);
+    }
+
+    [Fact]
+    public void A_format_1_card_is_read_without_development_predictions()
+    {
+        // Given the card's metadata as format 1 wrote it: no predictions, threshold or missing rates
+        var metadata = heart.Outcome.Card.ToMetadata()
+            .Where(kv => kv.Key is not (ModelCard.Keys.DevelopmentPredictions or ModelCard.Keys.OperatingPoint or ModelCard.Keys.FeatureMissingRates))
+            .ToDictionary(kv => kv.Key, kv => kv.Key == ModelCard.Keys.Format ? ModelCard.LegacyFormatVersion : kv.Value);
+
+        // When read
+        var card = ModelCard.FromMetadata(metadata, "model.onnx");
+
+        // Then it is format 1, with its development metrics and nothing else
+        Assert.Equal("1", card.Format);
+        Assert.Null(card.DevelopmentPredictions);
+        Assert.Null(card.OperatingPoint);
+        Assert.Equal(heart.Outcome.Card.Development.Metrics["auroc"].Value, card.Development.Metrics["auroc"].Value);
+    }
+
+    [Fact]
+    public void An_unknown_card_format_is_refused_naming_the_formats_read()
+    {
+        var metadata = heart.Outcome.Card.ToMetadata().ToDictionary(kv => kv.Key, kv => kv.Key == ModelCard.Keys.Format ? "9" : kv.Value);
+        var e = Assert.Throws<InputException>(() => ModelCard.FromMetadata(metadata, "model.onnx"));
+        Assert.Contains("'9'", e.Message);
+        Assert.Contains("'1' and '2'", e.Message);
     }
 
     [PythonFact("onnx")]

@@ -111,11 +111,11 @@ public class ClassificationMetricsTests
 
         // Then AUROC is undefined (no negatives, no pairs), says why, and the other metrics are still defined
         Assert.Null(ClassificationMetrics.AurocOf(s));
-        Assert.Null(metrics[ClassificationMetrics.Auroc].Value);
-        Assert.False(string.IsNullOrWhiteSpace(metrics[ClassificationMetrics.Auroc].Note));
-        Assert.Contains("undefined", metrics[ClassificationMetrics.Auroc].Note);
-        Assert.NotNull(metrics[ClassificationMetrics.Brier].Value);
-        Assert.Null(metrics[ClassificationMetrics.Brier].Note);
+        Assert.Null(metrics[MetricKeys.Auroc].Value);
+        Assert.False(string.IsNullOrWhiteSpace(metrics[MetricKeys.Auroc].Note));
+        Assert.Contains("undefined", metrics[MetricKeys.Auroc].Note);
+        Assert.NotNull(metrics[MetricKeys.Brier].Value);
+        Assert.Null(metrics[MetricKeys.Brier].Note);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public class ClassificationMetricsTests
         var s = FromPositive([0.9f, 0.2f], [1, 0]);
 
         // When / Then
-        var auroc = ClassificationMetrics.Compute(s)[ClassificationMetrics.Auroc];
+        var auroc = ClassificationMetrics.Compute(s)[MetricKeys.Auroc];
         Assert.Equal(1.0, auroc.Value!.Value, Exact);
         Assert.Null(auroc.Note);
     }
@@ -138,7 +138,7 @@ public class ClassificationMetricsTests
 
         // When / Then
         Assert.Null(ClassificationMetrics.AurocOf(s));
-        Assert.NotNull(ClassificationMetrics.Compute(s)[ClassificationMetrics.Auroc].Note);
+        Assert.NotNull(ClassificationMetrics.Compute(s)[MetricKeys.Auroc].Note);
     }
 
     private static ScoredExamples SixRows(int[] labels) => Rows(Three, null, labels,
@@ -369,7 +369,7 @@ public class ClassificationMetricsTests
 
         // Then ECE = 2/4 |0.5 - 1| + 1/4 |0 - 0.5| + 1/4 |1 - 0.75| = 0.25 + 0.125 + 0.0625 = 0.4375
         Assert.Equal(0.4375, ece, Exact);
-        Assert.Equal(0.4375, ClassificationMetrics.Compute(s)[ClassificationMetrics.Ece].Value!.Value, Exact);
+        Assert.Equal(0.4375, ClassificationMetrics.Compute(s)[MetricKeys.Ece].Value!.Value, Exact);
     }
 
     [Fact]
@@ -401,7 +401,7 @@ public class ClassificationMetricsTests
     // ---------------------------------------------------------------- the set
 
     [Fact]
-    public void Compute_reports_the_five_metrics_in_a_fixed_order()
+    public void Compute_reports_the_catalog_metrics_in_catalog_order()
     {
         // Given a binary set worked above (Brier example)
         var s = FromPositive([0.75f, 0.25f, 0.5f, 1f], [1, 1, 0, 0]);
@@ -410,7 +410,7 @@ public class ClassificationMetricsTests
         var metrics = ClassificationMetrics.Compute(s);
 
         // Then the names come in the documented order and the values are the per-metric functions'
-        Assert.Equal(new[] { "accuracy", "auroc", "brier", "log_loss", "ece" }, metrics.Names.ToArray());
+        Assert.Equal(MetricCatalog.For(binary: true).Select(m => m.Key).ToArray(), metrics.Names.ToArray());
         Assert.Equal(0.46875, metrics["brier"].Value!.Value, Exact);
         // accuracy: predicted 1, 0, 0 (tie 0.5 -> 0), 1 with labels 1, 1, 0, 0 -> 2/4
         Assert.Equal(0.5, metrics["accuracy"].Value!.Value, Exact);

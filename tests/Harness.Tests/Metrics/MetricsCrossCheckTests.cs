@@ -39,11 +39,11 @@ public class MetricsCrossCheckTests
         var metrics = ClassificationMetrics.Compute(s);
 
         // Then every metric equals the naive one
-        AssertClose(NaiveMetrics.Accuracy(s), metrics[ClassificationMetrics.Accuracy].Value, "accuracy");
-        AssertClose(NaiveMetrics.Auroc(s), metrics[ClassificationMetrics.Auroc].Value, "auroc");
-        AssertClose(NaiveMetrics.Brier(s), metrics[ClassificationMetrics.Brier].Value, "brier");
-        AssertClose(NaiveMetrics.LogLoss(s), metrics[ClassificationMetrics.LogLoss].Value, "log_loss");
-        AssertClose(NaiveMetrics.Ece(s), metrics[ClassificationMetrics.Ece].Value, "ece");
+        AssertClose(NaiveMetrics.Accuracy(s), metrics[MetricKeys.Accuracy].Value, "accuracy");
+        AssertClose(NaiveMetrics.Auroc(s), metrics[MetricKeys.Auroc].Value, "auroc");
+        AssertClose(NaiveMetrics.Brier(s), metrics[MetricKeys.Brier].Value, "brier");
+        AssertClose(NaiveMetrics.LogLoss(s), metrics[MetricKeys.LogLoss].Value, "log_loss");
+        AssertClose(NaiveMetrics.Ece(s), metrics[MetricKeys.Ece].Value, "ece");
     }
 
     [Theory]

@@ -42,11 +42,14 @@ internal static class ResultsDir
         }
         File.WriteAllText(Path.Combine(dir, "predictions.csv"), csv.ToString());
 
-        var devMetrics = ClassificationMetrics.Compute(development);
+        var options = new IntervalOptions { Resamples = 0 };
+        var devEstimate = MetricEstimator.Estimate(development, null, options, "development");
+        var devMetrics = devEstimate.Metrics;
         var siteNodes = new JsonArray();
         foreach (var (name, s) in sites)
         {
-            var metrics = ClassificationMetrics.Compute(s);
+            var estimate = MetricEstimator.Estimate(s, null, options, name);
+            var metrics = estimate.Metrics;
             var counts = s.ClassCounts();
             var bins = positive is null
                 ? ClassificationMetrics.TopLabelReliability(s)
@@ -61,7 +64,7 @@ internal static class ResultsDir
                 ["prevalence"] = s.PositiveClass is int pos ? (double)counts[pos] / s.Count : null,
                 ["held_out"] = true,
                 ["metrics"] = JsonSerializer.SerializeToNode(metrics, Json),
-                ["gap"] = JsonSerializer.SerializeToNode(metrics.Minus(devMetrics), Json),
+                ["gap"] = JsonSerializer.SerializeToNode(MetricEstimator.Gap(estimate, devEstimate, options), Json),
                 ["calibration"] = new JsonObject
                 {
                     ["kind"] = positive is null ? "top_label" : "positive_class",

@@ -64,11 +64,11 @@ public sealed class AuditReportModelTests
         Assert.Equal(string.Join(", ", results.Development.ClassCounts.Select(c => $"{c.Key} {c.Value}")), development.ClassCounts);
         Assert.Equal(
             [
-                ("Accuracy", ExpectedText.Value(metrics[ClassificationMetrics.Accuracy].Value)),
-                ("AUROC", ExpectedText.Value(metrics[ClassificationMetrics.Auroc].Value)),
-                ("Brier", ExpectedText.Value(metrics[ClassificationMetrics.Brier].Value)),
-                ("ECE", ExpectedText.Value(metrics[ClassificationMetrics.Ece].Value)),
-                ("Log loss", ExpectedText.Value(metrics[ClassificationMetrics.LogLoss].Value)),
+                ("Accuracy", ExpectedText.Value(metrics[MetricKeys.Accuracy].Value)),
+                ("AUROC", ExpectedText.Value(metrics[MetricKeys.Auroc].Value)),
+                ("Brier", ExpectedText.Value(metrics[MetricKeys.Brier].Value)),
+                ("ECE", ExpectedText.Value(metrics[MetricKeys.Ece].Value)),
+                ("Log loss", ExpectedText.Value(metrics[MetricKeys.LogLoss].Value)),
             ],
             development.Metrics.Select(m => (m.Label, m.Value)));
     }
@@ -87,10 +87,10 @@ public sealed class AuditReportModelTests
         foreach (var (site, row) in results.Sites.Zip(rows))
         {
             Assert.Equal(site.N, row.N);
-            Assert.Equal(ExpectedText.Cell(site.Metrics, site.Gap, ClassificationMetrics.Accuracy), row.Accuracy.Text);
-            Assert.Equal(ExpectedText.Cell(site.Metrics, site.Gap, ClassificationMetrics.Auroc), row.Auroc.Text);
-            Assert.Equal(ExpectedText.Cell(site.Metrics, site.Gap, ClassificationMetrics.Brier), row.Brier.Text);
-            Assert.Equal(ExpectedText.Cell(site.Metrics, site.Gap, ClassificationMetrics.Ece), row.Ece.Text);
+            Assert.Equal(ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Accuracy), row.Accuracy.Text);
+            Assert.Equal(ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Auroc), row.Auroc.Text);
+            Assert.Equal(ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Brier), row.Brier.Text);
+            Assert.Equal(ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Ece), row.Ece.Text);
         }
     }
 
@@ -100,8 +100,8 @@ public sealed class AuditReportModelTests
         // Given a site whose accuracy is below development's
         var results = ReportFixtures.Results();
         var site = results.Sites.Single(s => s.Name == "Northfield General");
-        double development = results.Development.Metrics[ClassificationMetrics.Accuracy].Value!.Value;
-        double value = site.Metrics[ClassificationMetrics.Accuracy].Value!.Value;
+        double development = results.Development.Metrics[MetricKeys.Accuracy].Value!.Value;
+        double value = site.Metrics[MetricKeys.Accuracy].Value!.Value;
         Assert.True(value < development);
 
         // When the report model is built
@@ -136,7 +136,7 @@ public sealed class AuditReportModelTests
         // Given a site with no positive examples, whose AUROC is null
         var results = ReportFixtures.Results();
         var lakeside = results.Sites.Single(s => s.Name == "Lakeside Paediatric");
-        Assert.Null(lakeside.Metrics[ClassificationMetrics.Auroc].Value);
+        Assert.Null(lakeside.Metrics[MetricKeys.Auroc].Value);
 
         // When the report model is built
         var report = AuditReport.BuildModel(results, Generated);
@@ -145,7 +145,7 @@ public sealed class AuditReportModelTests
         var row = report.Sites.Single(r => r.Name == lakeside.Name);
         Assert.Equal("—", row.Auroc.Text);
         Assert.Equal("", row.Auroc.Gap);
-        Assert.Equal(ExpectedText.Cell(lakeside.Metrics, lakeside.Gap, ClassificationMetrics.Ece), row.Ece.Text);
+        Assert.Equal(ExpectedText.Cell(lakeside.Metrics, lakeside.Gap, MetricKeys.Ece), row.Ece.Text);
         Assert.Equal("0.0%", row.Prevalence);
         Assert.Contains(report.SiteNotes, n => n.StartsWith("Lakeside Paediatric: AUROC") && n.Contains("same class"));
     }
@@ -165,7 +165,7 @@ public sealed class AuditReportModelTests
         {
             Assert.Equal(site.Calibration.Bins.Count(b => b.Count > 0), chart.Points.Count);
             Assert.Equal(site.N, chart.Points.Sum(p => p.Count));
-            Assert.Equal($"{site.Name} (n={site.N}, ECE={ExpectedText.Value(site.Metrics[ClassificationMetrics.Ece].Value)})", chart.Title);
+            Assert.Equal($"{site.Name} (n={site.N}, ECE={ExpectedText.Value(site.Metrics[MetricKeys.Ece].Value)})", chart.Title);
             Assert.Equal("Predicted risk of malignant", chart.XLabel);
             Assert.Equal("Observed frequency", chart.YLabel);
             Assert.All(chart.Points, p => Assert.InRange(p.MeanPredicted, 0, 1));
@@ -181,7 +181,7 @@ public sealed class AuditReportModelTests
             [0.7f, 0.2f, 0.1f, 0.2f, 0.5f, 0.3f, 0.1f, 0.3f, 0.6f, 0.2f, 0.5f, 0.3f, 0.3f, 0.4f, 0.3f, 0.5f, 0.4f, 0.1f]);
         var development = new DevelopmentEvaluation("20% holdout", scores.Count,
             new Dictionary<string, int> { ["low"] = 2, ["medium"] = 2, ["high"] = 2 }, ClassificationMetrics.Compute(scores));
-        var results = ReportFixtures.Results(development, [ReportFixtures.Site("Clinic M", scores, development)],
+        var results = ReportFixtures.Results(development, [ReportFixtures.Site("Clinic M", scores, scores)],
             ReportFixtures.Model(classes, positive: null));
 
         // When the report model is built

@@ -74,10 +74,10 @@ public sealed class AuditReportPdfTests
                 site.HeldOut ? "yes" : "trained on",
                 site.N.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 site.Prevalence is { } p ? (p * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "—",
-                ExpectedText.Cell(site.Metrics, site.Gap, ClassificationMetrics.Accuracy),
-                ExpectedText.Cell(site.Metrics, site.Gap, ClassificationMetrics.Auroc),
-                ExpectedText.Cell(site.Metrics, site.Gap, ClassificationMetrics.Brier),
-                ExpectedText.Cell(site.Metrics, site.Gap, ClassificationMetrics.Ece)));
+                ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Accuracy),
+                ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Auroc),
+                ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Brier),
+                ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Ece)));
             Assert.Contains(row, text);
         }
         // The undefined AUROC prints as a dash, and the trained-on site is flagged in its row.
@@ -99,7 +99,7 @@ public sealed class AuditReportPdfTests
         // Then the split and the five metrics appear, in table order
         Assert.Contains(ExpectedText.Squash(results.Development.Split), page1);
         Assert.Contains(string.Concat(
-            new[] { ClassificationMetrics.Accuracy, ClassificationMetrics.Auroc, ClassificationMetrics.Brier, ClassificationMetrics.Ece, ClassificationMetrics.LogLoss }
+            new[] { MetricKeys.Accuracy, MetricKeys.Auroc, MetricKeys.Brier, MetricKeys.Ece, MetricKeys.LogLoss }
                 .Select(m => ExpectedText.Value(metrics[m].Value))), page1);
     }
 
@@ -121,7 +121,7 @@ public sealed class AuditReportPdfTests
         string text = ExpectedText.Squash(AllText(document));
         foreach (var site in results.Sites)
         {
-            string title = ExpectedText.Squash($"{site.Name} (n={site.N}, ECE={ExpectedText.Value(site.Metrics[ClassificationMetrics.Ece].Value)})");
+            string title = ExpectedText.Squash($"{site.Name} (n={site.N}, ECE={ExpectedText.Value(site.Metrics[MetricKeys.Ece].Value)})");
             Assert.Equal(1, Occurrences(text, title));
         }
         Assert.Contains("Predictedriskofmalignant", text);

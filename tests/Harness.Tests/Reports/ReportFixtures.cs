@@ -56,15 +56,21 @@ internal static class ReportFixtures
         return new ScoredExamples(BinaryClasses, Positive, labels, probabilities);
     }
 
+    /// <summary>Few resamples: the fixtures need intervals, not precise ones.</summary>
+    public static readonly IntervalOptions Intervals = new() { Resamples = 200 };
+
     public static DevelopmentEvaluation Development(ScoredExamples scores) => new(
         "20% of rows from each training site, stratified by class (seed 42)",
         scores.Count,
         Counts(scores),
-        ClassificationMetrics.Compute(scores));
+        Estimate(scores, "development").Metrics) { Intervals = Intervals };
 
-    public static SiteResult Site(string name, ScoredExamples scores, DevelopmentEvaluation development, bool heldOut = true)
+    public static SampleEstimate Estimate(ScoredExamples scores, string key) => MetricEstimator.Estimate(scores, null, Intervals, key);
+
+    public static SiteResult Site(string name, ScoredExamples scores, ScoredExamples developmentScores, bool heldOut = true)
     {
-        var metrics = ClassificationMetrics.Compute(scores);
+        var estimate = Estimate(scores, name);
+        var metrics = estimate.Metrics;
         bool binary = scores.IsBinary;
         return new SiteResult
         {
@@ -76,7 +82,9 @@ internal static class ReportFixtures
             Prevalence = binary ? (double)scores.Labels.Count(l => l == scores.PositiveClass) / scores.Count : null,
             HeldOut = heldOut,
             Metrics = metrics,
-            Gap = metrics.Minus(development.Metrics),
+            MissingRates = new Dictionary<string, double>(),
+            Gap = MetricEstimator.Gap(estimate, Estimate(developmentScores, "development"), Intervals),
+            Warnings = [],
             Calibration = binary
                 ? new CalibrationCurve("positive_class", scores.ClassNames[scores.PositiveClass!.Value], ClassificationMetrics.ClassReliability(scores, scores.PositiveClass.Value))
                 : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(scores)),
@@ -86,24 +94,24 @@ internal static class ReportFixtures
     /// <summary>The standard fixture: two external sites, one the model was trained on, one without positives.</summary>
     public static ValidationResults Results()
     {
-        var development = Development(Simulated(seed: 1, n: 400, shift: 0));
-        return Results(development,
+        var developmentScores = Simulated(seed: 1, n: 400, shift: 0);
+        return Results(Development(developmentScores),
         [
-            Site("St Mary's Hospital", Simulated(seed: 2, n: 240, shift: 0.6), development),
-            Site("Northfield General", HandMade(), development),
-            Site("Riverside Clinic", Simulated(seed: 3, n: 180, shift: -0.2), development, heldOut: false),
-            Site("Lakeside Paediatric", AllNegative(), development),
+            Site("St Mary's Hospital", Simulated(seed: 2, n: 240, shift: 0.6), developmentScores),
+            Site("Northfield General", HandMade(), developmentScores),
+            Site("Riverside Clinic", Simulated(seed: 3, n: 180, shift: -0.2), developmentScores, heldOut: false),
+            Site("Lakeside Paediatric", AllNegative(), developmentScores),
         ]);
     }
 
     /// <summary>Many sites with distinct names, for pagination.</summary>
     public static ValidationResults ManySites(int count)
     {
-        var development = Development(Simulated(seed: 1, n: 400, shift: 0));
+        var developmentScores = Simulated(seed: 1, n: 400, shift: 0);
         var sites = Enumerable.Range(1, count)
-            .Select(i => Site($"Site {i:00} {(char)('A' + (i - 1) % 26)}ville", Simulated(seed: 100 + i, n: 60 + 7 * i, shift: (i % 5 - 2) * 0.3), development))
+            .Select(i => Site($"Site {i:00} {(char)('A' + (i - 1) % 26)}ville", Simulated(seed: 100 + i, n: 60 + 7 * i, shift: (i % 5 - 2) * 0.3), developmentScores))
             .ToList();
-        return Results(development, sites);
+        return Results(Development(developmentScores), sites);
     }
 
     public static ValidationResults Results(DevelopmentEvaluation development, IReadOnlyList<SiteResult> sites, ModelIdentity? model = null) => new()
@@ -111,8 +119,10 @@ internal static class ReportFixtures
         Model = model ?? Model(),
         Execution = new ExecutionInfo("auto", "CPUExecutionProvider",
             "no CUDA device was found (nvidia-smi absent), so ONNX Runtime ran on the CPU", "0.1.0+test", new DateTimeOffset(2025, 6, 2, 9, 30, 0, TimeSpan.Zero)),
+        Intervals = Intervals,
         Development = development,
         Sites = sites,
+        Warnings = [],
     };
 
     public static ModelIdentity Model(IReadOnlyList<string>? classes = null, string? positive = "malignant") => new()

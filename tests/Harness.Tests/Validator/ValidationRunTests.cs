@@ -41,12 +41,12 @@ public sealed class ValidationRunTests(HeartModelFixture heart)
             // Then every reported number matches within 1e-9, and each gap is site minus development
             Assert.Equal(mine.Count, site.N);
             Assert.Equal(mine.Count(r => r[2] == "disease") / (double)mine.Count, site.Prevalence!.Value, 1e-12);
-            Assert.Equal(NaiveMetrics.Accuracy(scored), site.Metrics[ClassificationMetrics.Accuracy].Value!.Value, 1e-9);
-            Assert.Equal(NaiveMetrics.Auroc(scored)!.Value, site.Metrics[ClassificationMetrics.Auroc].Value!.Value, 1e-9);
-            Assert.Equal(NaiveMetrics.Brier(scored), site.Metrics[ClassificationMetrics.Brier].Value!.Value, 1e-9);
-            Assert.Equal(NaiveMetrics.LogLoss(scored), site.Metrics[ClassificationMetrics.LogLoss].Value!.Value, 1e-9);
-            Assert.Equal(NaiveMetrics.Ece(scored), site.Metrics[ClassificationMetrics.Ece].Value!.Value, 1e-9);
-            foreach (var (name, gap) in site.Gap)
+            Assert.Equal(NaiveMetrics.Accuracy(scored), site.Metrics[MetricKeys.Accuracy].Value!.Value, 1e-9);
+            Assert.Equal(NaiveMetrics.Auroc(scored)!.Value, site.Metrics[MetricKeys.Auroc].Value!.Value, 1e-9);
+            Assert.Equal(NaiveMetrics.Brier(scored), site.Metrics[MetricKeys.Brier].Value!.Value, 1e-9);
+            Assert.Equal(NaiveMetrics.LogLoss(scored), site.Metrics[MetricKeys.LogLoss].Value!.Value, 1e-9);
+            Assert.Equal(NaiveMetrics.Ece(scored), site.Metrics[MetricKeys.Ece].Value!.Value, 1e-9);
+            foreach (var (name, gap) in site.Gap.Where(g => g.Value.Value is not null))
                 Assert.Equal(site.Metrics[name].Value!.Value - results.Development.Metrics[name].Value!.Value, gap.Value!.Value, 1e-12);
         }
     }
@@ -151,6 +151,63 @@ public sealed class ValidationRunTests(HeartModelFixture heart)
     }
 
     [Fact]
+    public void Development_metrics_recomputed_from_the_stored_predictions_equal_the_cards()
+    {
+        // Given validation with the trainer's interval settings (the card's development intervals)
+        var card = heart.Outcome.Card;
+        var (results, _) = Validate([RepoPaths.Sites("heart", "switzerland")], Cpu with { Intervals = card.Development.Intervals! });
+
+        // Then every development value and interval equals the card's, to the last bit
+        Assert.Equal(card.Development.Metrics.Names, results.Development.Metrics.Names);
+        foreach (var (name, value) in card.Development.Metrics)
+            Assert.Equal(value, results.Development.Metrics[name]);
+    }
+
+    [Fact]
+    public void Every_gap_has_an_interval_or_says_why_not()
+    {
+        var (results, _) = Validate([RepoPaths.Sites("heart", "switzerland"), RepoPaths.Sites("heart", "va-long-beach")]);
+        foreach (var site in results.Sites)
+            foreach (var (name, gap) in site.Gap)
+            {
+                Assert.True(gap.Ci is not null || gap.Note is not null, $"{site.Name} {name}");
+                if (gap.Ci is { } ci) Assert.Equal(ci.Excludes(0), gap.Distinguishable);
+            }
+    }
+
+    [Fact]
+    public void Switzerland_warns_of_its_eight_non_events_and_its_missing_cholesterol()
+    {
+        var (results, _) = Validate([RepoPaths.Sites("heart", "switzerland")]);
+        var warnings = results.Sites[0].Warnings;
+
+        var few = Assert.Single(warnings, w => w.Code == WarningCodes.FewEvents);
+        Assert.Equal(8, few.Numbers["non_events"]);
+        Assert.Contains("Riley", few.Message);
+        var missing = Assert.Single(warnings, w => w.Code == WarningCodes.FeatureMissingEverywhere);
+        Assert.Contains("chol", missing.Message);
+        Assert.Equal(1.0, results.Sites[0].MissingRates["chol"]);
+    }
+
+    [Fact]
+    public void A_tiny_single_class_site_warns_that_it_cannot_inform()
+    {
+        // Given three rows of the Hungarian site, all without disease
+        using var temp = new TempFolder();
+        var lines = File.ReadAllLines(RepoPaths.Sites("heart", "hungary", "manifest.csv"));
+        var rows = lines.Skip(1).Where(l => l.Contains(",no_disease,")).Take(3);
+        string site = temp.WriteSite("tiny", string.Join("\n", [lines[0], .. rows]) + "\n");
+
+        var (results, _) = Validate([site]);
+
+        var codes = results.Sites[0].Warnings.Select(w => w.Code).ToList();
+        Assert.Contains(WarningCodes.TinySite, codes);
+        Assert.Contains(WarningCodes.SingleClass, codes);
+        Assert.Null(results.Sites[0].Metrics[MetricKeys.Auroc].Value);
+        Assert.NotNull(results.Sites[0].Metrics[MetricKeys.Auroc].Note);
+    }
+
+    [Fact]
     public void Results_json_round_trips()
     {
         var (results, _) = Validate([RepoPaths.Sites("heart", "switzerland")]);
@@ -161,7 +218,7 @@ public sealed class ValidationRunTests(HeartModelFixture heart)
         var back = ResultsJson.Read(path);
 
         Assert.Equal(results.Model.Sha256, back.Model.Sha256);
-        Assert.Equal(results.Sites[0].Metrics[ClassificationMetrics.Auroc], back.Sites[0].Metrics[ClassificationMetrics.Auroc]);
+        Assert.Equal(results.Sites[0].Metrics[MetricKeys.Auroc], back.Sites[0].Metrics[MetricKeys.Auroc]);
         Assert.Contains("\"auroc\": {\n", File.ReadAllText(path).Replace("\r\n", "\n"));
     }
 }

@@ -1,0 +1,85 @@
+using Harness.Core.Metrics;
+using Harness.Reports;
+using Harness.Validator.Results;
+using Spectre.Console;
+
+namespace Harness.Cli.Rendering;
+
+/// <summary>
+/// What `harness validate` prints: the headline metrics with their intervals, the gaps to
+/// development marked when they are distinguishable and worse, the warnings, and the verdicts.
+/// results.json and the PDF carry every catalog metric.
+/// </summary>
+internal static class ConsoleTables
+{
+    /// <summary>Marks a gap whose interval excludes 0 in the worse direction.</summary>
+    public const string WorseMark = "▼";
+
+    /// <summary>Marks a gap whose interval excludes 0 in the better direction.</summary>
+    public const string BetterMark = "▲";
+
+    private static readonly string[] BinaryHeadline = [MetricKeys.Auroc, MetricKeys.CalibrationSlope, MetricKeys.OeRatio, MetricKeys.Ece];
+    private static readonly string[] MulticlassHeadline = [MetricKeys.Auroc, MetricKeys.Accuracy, MetricKeys.Ece, MetricKeys.LogLoss];
+
+    public static void Write(IAnsiConsole console, ValidationResults results)
+    {
+        bool binary = results.Model.PositiveClass is not null;
+        string level = $"{results.Intervals.Level * 100:0.#}% CI";
+        var development = results.Development;
+        foreach (var metric in (binary ? BinaryHeadline : MulticlassHeadline).Select(MetricCatalog.Get))
+        {
+            // One small table per metric: each site's value beside its gap to development, in 80 columns.
+            var table = new Table().Border(TableBorder.Simple)
+                .Title($"{metric.Label} ({level}; gap = site − development)")
+                .AddColumn(new TableColumn("site")).AddColumn(new TableColumn("n").RightAligned())
+                .AddColumn(new TableColumn("value").RightAligned()).AddColumn(new TableColumn("gap").RightAligned());
+            table.AddRow("development", development.N.ToString(), Markup.Escape(ReportFormat.WithInterval(metric, Get(development.Metrics, metric.Key))), "");
+            foreach (var site in results.Sites)
+                table.AddRow(Markup.Escape(SiteName(site)), site.N.ToString(),
+                    Markup.Escape(ReportFormat.WithInterval(metric, Get(site.Metrics, metric.Key))),
+                    Markup.Escape(GapCell(metric, Get(site.Gap, metric.Key))));
+            console.Write(table);
+        }
+        console.MarkupLine($"{WorseMark} / {BetterMark}: the gap's interval excludes 0 and the site is worse / better than development.");
+        if (results.Sites.Any(s => !s.HeldOut))
+            console.MarkupLine("* the model was trained on this site: not an external estimate.");
+        if (results.Model.OperatingPoint is { } point)
+            console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({point.Rule}); every metric, at it and otherwise, is in results.json and the report.");
+
+        var warnings = results.Warnings.Select(w => ("run", w)).Concat(results.Sites.SelectMany(s => s.Warnings.Select(w => (s.Name, w)))).ToList();
+        foreach (var (where, warning) in warnings)
+            console.MarkupLineInterpolated($"[yellow]warning[/] ({where}, {warning.Code}): {warning.Message}");
+
+        if (results.Criteria is { } criteria)
+        {
+            var table = new Table().Border(TableBorder.Simple)
+                .Title($"Acceptance criteria ({criteria.File}): {Verdict(criteria.Overall)}")
+                .AddColumns("rule", "site", "verdict");
+            foreach (var v in criteria.Verdicts)
+                table.AddRow(Markup.Escape(v.Rule), Markup.Escape(v.Site), Verdict(v.Verdict));
+            console.Write(table);
+            foreach (var v in criteria.Verdicts.Where(v => v.Verdict != Validator.Results.Verdict.Pass))
+                console.MarkupLine($"{Verdict(v.Verdict)} {Markup.Escape(v.Rule)} at {Markup.Escape(v.Site)}: {Markup.Escape(v.Reason)}");
+        }
+    }
+
+    private static string GapCell(MetricDefinition metric, MetricValue? gap)
+    {
+        string text = ReportFormat.GapWithInterval(metric, gap);
+        return gap?.Distinguishable == true ? $"{text} {(gap.Worse == true ? WorseMark : BetterMark)}" : text;
+    }
+
+    private static string Verdict(Verdict verdict) => verdict switch
+    {
+        Validator.Results.Verdict.Pass => "[green]PASS[/]",
+        Validator.Results.Verdict.Fail => "[red]FAIL[/]",
+        _ => "[yellow]INCONCLUSIVE[/]",
+    };
+
+    private static string SiteName(SiteResult site) => site.HeldOut ? site.Name : site.Name + "*";
+
+    private static MetricValue? Get(MetricSet set, string key) => set.TryGet(key, out var v) ? v : null;
+
+    private static string Events(IReadOnlyDictionary<string, int> counts, string? positive) =>
+        positive is not null ? counts.GetValueOrDefault(positive).ToString() : string.Join("/", counts.Values);
+}

@@ -1,0 +1,221 @@
+using Harness.Core.Statistics;
+
+namespace Harness.Core.Metrics;
+
+/// <summary>
+/// One sample's catalog metrics with their intervals, and the bootstrap replicates kept to give
+/// gaps against another sample their own intervals.
+/// </summary>
+public sealed class SampleEstimate
+{
+    internal SampleEstimate(IReadOnlyList<MetricDefinition> definitions, MetricPoint[] points, double[]?[] replicates,
+        MetricSet metrics, FlexibleCalibrationResult? flexible, int resamples, bool binary)
+    {
+        IsBinary = binary;
+        Definitions = definitions;
+        Points = points;
+        Replicates = replicates;
+        Metrics = metrics;
+        FlexibleCalibration = flexible;
+        Resamples = resamples;
+    }
+
+    public bool IsBinary { get; }
+    public IReadOnlyList<MetricDefinition> Definitions { get; }
+    public MetricSet Metrics { get; }
+
+    /// <summary>The loess calibration curve (binary models), null when undefined.</summary>
+    public FlexibleCalibrationResult? FlexibleCalibration { get; }
+
+    public int Resamples { get; }
+
+    internal MetricPoint[] Points { get; }
+
+    /// <summary>Per metric, the value in each bootstrap resample (NaN: undefined in it); null for metrics with analytic intervals.</summary>
+    internal double[]?[] Replicates { get; }
+}
+
+/// <summary>
+/// Computes every catalog metric of a scored sample with its confidence interval, and the gap
+/// between two independent samples (a site and the development reference) with its interval:
+/// analytic variances add (DeLong for AUROC, Wald for the calibration intercept and slope, the
+/// delta method for O/E); bootstrap metrics take the percentile interval of the differences of
+/// independent resamples of both samples.
+/// </summary>
+public static class MetricEstimator
+{
+    /// <summary>Undefined in more than this share of resamples: no bootstrap interval.</summary>
+    public const double MaxUndefinedShare = 0.05;
+
+    /// <param name="threshold">The operating threshold on the positive-class risk (binary models), or null.</param>
+    /// <param name="sampleKey">Names the sample (a site) so that each sample gets its own resamples for a given seed.</param>
+    public static SampleEstimate Estimate(ScoredExamples examples, double? threshold, IntervalOptions options, string sampleKey,
+        CancellationToken cancellation = default)
+    {
+        if (examples.Count == 0) throw new ArgumentException("No examples to score.", nameof(examples));
+        var sample = new MetricSample(examples, threshold);
+        var definitions = MetricCatalog.For(examples.IsBinary).ToList();
+        var summary = SampleSummary.Compute(sample, Enumerable.Repeat(1.0, examples.Count).ToArray());
+        var points = definitions.Select(d => d.Value(summary)).ToArray();
+
+        var replicates = new double[]?[definitions.Count];
+        var bootstrapped = Enumerable.Range(0, definitions.Count)
+            .Where(k => definitions[k].IntervalFor(examples.IsBinary) == IntervalMethod.BootstrapPercentile && points[k].Value is not null)
+            .ToArray();
+        if (options.Resamples > 0 && bootstrapped.Length > 0)
+        {
+            foreach (int k in bootstrapped) replicates[k] = new double[options.Resamples];
+            var bootstrap = new Bootstrap(examples.Labels, examples.Clusters, examples.ClassCount, options.Seed, sampleKey);
+            Parallel.For(0, options.Resamples,
+                new ParallelOptions { CancellationToken = cancellation },
+                () => (Weights: new double[examples.Count], Counts: new int[bootstrap.ClusterCount]),
+                (b, _, scratch) =>
+                {
+                    bootstrap.Resample(b, scratch.Weights, scratch.Counts);
+                    var resampled = SampleSummary.Compute(sample, scratch.Weights);
+                    foreach (int k in bootstrapped) replicates[k]![b] = definitions[k].Value(resampled).Value ?? double.NaN;
+                    return scratch;
+                },
+                _ => { });
+        }
+
+        var metrics = new MetricSet();
+        for (int k = 0; k < definitions.Count; k++)
+            metrics.Add(definitions[k].Key, Describe(definitions[k], examples.IsBinary, points[k], replicates[k], options));
+        return new SampleEstimate(definitions, points, replicates, metrics, summary.Flexible, options.Resamples, examples.IsBinary);
+    }
+
+    /// <summary>Site minus reference, metric by metric, each with an interval for the difference of two independent samples.</summary>
+    public static MetricSet Gap(SampleEstimate site, SampleEstimate reference, IntervalOptions options)
+    {
+        var gap = new MetricSet();
+        bool binary = site.IsBinary;
+        for (int k = 0; k < site.Definitions.Count; k++)
+        {
+            var definition = site.Definitions[k];
+            int r = IndexOf(reference.Definitions, definition.Key);
+            if (r < 0) continue;
+            var (a, b) = (site.Points[k], reference.Points[r]);
+            if (a.Value is not { } siteValue || b.Value is not { } referenceValue)
+            {
+                gap.Add(definition.Key, new MetricValue(null) { Note = "undefined: " + (a.Value is null ? "the site's value" : "the development value") + " is undefined" });
+                continue;
+            }
+            double difference = siteValue - referenceValue;
+            var method = definition.IntervalFor(binary);
+            ConfidenceInterval? ci = null;
+            string? note = null;
+            if (method == IntervalMethod.BootstrapPercentile)
+            {
+                if (site.Replicates[k] is { } x && reference.Replicates[r] is { } y)
+                {
+                    var differences = new double[Math.Min(x.Length, y.Length)];
+                    for (int i = 0; i < differences.Length; i++) differences[i] = x[i] - y[i];
+                    (ci, note) = Percentile(differences, options.Level, definition.Minimum - definition.Maximum, definition.Maximum - definition.Minimum);
+                }
+                else note = options.Resamples == 0 ? BootstrapOff : "no interval: a bootstrap interval is missing on one side";
+            }
+            else if (OriginalScaleError(method, a) is { } seSite && OriginalScaleError(method, b) is { } seReference)
+            {
+                double z = NormalDistribution.Quantile((1 + options.Level) / 2), se = Math.Sqrt(seSite * seSite + seReference * seReference);
+                double span = definition.Maximum - definition.Minimum;
+                ci = new ConfidenceInterval(Math.Max(difference - z * se, -span), Math.Min(difference + z * se, span), options.Level, method);
+            }
+            else note = "no interval: " + (a.StandardError is null ? "the site's" : "the development") + " standard error is undefined";
+
+            gap.Add(definition.Key, new MetricValue(difference)
+            {
+                Ci = ci,
+                Note = note,
+                Distinguishable = ci?.Excludes(0),
+                Worse = definition.IsWorse(siteValue, referenceValue),
+            });
+        }
+        return gap;
+    }
+
+    /// <summary>Site minus a reference known only by its values (a model card without development predictions): no intervals.</summary>
+    public static MetricSet GapWithoutInterval(SampleEstimate site, MetricSet reference, string why)
+    {
+        var gap = new MetricSet();
+        for (int k = 0; k < site.Definitions.Count; k++)
+        {
+            var definition = site.Definitions[k];
+            double? siteValue = site.Points[k].Value, referenceValue = reference.ValueOf(definition.Key);
+            if (!reference.TryGet(definition.Key, out _)) continue;
+            gap.Add(definition.Key, new MetricValue(siteValue - referenceValue)
+            {
+                Note = why,
+                Worse = siteValue is { } s && referenceValue is { } r ? definition.IsWorse(s, r) : null,
+            });
+        }
+        return gap;
+    }
+
+    private const string BootstrapOff = "no interval: bootstrap intervals are off (0 resamples)";
+
+    private static MetricValue Describe(MetricDefinition definition, bool binary, MetricPoint point, double[]? replicates, IntervalOptions options)
+    {
+        if (point.Value is not { } value) return new MetricValue(null) { Note = point.Note };
+        var method = definition.IntervalFor(binary);
+        ConfidenceInterval? ci = null;
+        string? note = point.Note;
+        if (method == IntervalMethod.BootstrapPercentile)
+        {
+            if (replicates is null) note = Join(note, BootstrapOff);
+            else
+            {
+                string? why;
+                (ci, why) = Percentile(replicates, options.Level, definition.Minimum, definition.Maximum);
+                note = Join(note, why);
+            }
+        }
+        else if (point.StandardError is { } se && double.IsFinite(se))
+        {
+            double z = NormalDistribution.Quantile((1 + options.Level) / 2);
+            ci = method == IntervalMethod.LogWald
+                ? new ConfidenceInterval(value * Math.Exp(-z * se), value * Math.Exp(z * se), options.Level, method)
+                : new ConfidenceInterval(Math.Max(value - z * se, definition.Minimum), Math.Min(value + z * se, definition.Maximum), options.Level, method);
+        }
+        else note ??= method == IntervalMethod.DeLong
+            ? "no interval: DeLong's variance needs at least two examples of each class"
+            : "no interval: the standard error is undefined";
+        return new MetricValue(value) { Ci = ci, Note = note };
+    }
+
+    /// <summary>Percentile interval (quantile type 7, as R's default) of the defined replicates, clamped to the metric's range.</summary>
+    private static (ConfidenceInterval? Ci, string? Note) Percentile(double[] replicates, double level, double minimum, double maximum)
+    {
+        var defined = replicates.Where(double.IsFinite).ToArray();
+        int undefined = replicates.Length - defined.Length;
+        if (undefined > MaxUndefinedShare * replicates.Length)
+            return (null, $"no interval: undefined in {undefined} of {replicates.Length} bootstrap resamples");
+        Array.Sort(defined);
+        double alpha = 1 - level;
+        var ci = new ConfidenceInterval(
+            Math.Max(Quantile(defined, alpha / 2), minimum), Math.Min(Quantile(defined, 1 - alpha / 2), maximum),
+            level, IntervalMethod.BootstrapPercentile);
+        return (ci, undefined == 0 ? null : $"interval from the {defined.Length} of {replicates.Length} bootstrap resamples where it is defined");
+    }
+
+    /// <summary>Quantile type 7 (R's default, numpy's "linear") of sorted values.</summary>
+    internal static double Quantile(double[] sorted, double q)
+    {
+        double h = (sorted.Length - 1) * q;
+        int low = (int)Math.Floor(h);
+        return low + 1 < sorted.Length ? sorted[low] + (h - low) * (sorted[low + 1] - sorted[low]) : sorted[low];
+    }
+
+    /// <summary>The standard error on the metric's own scale (the delta method for the log scale).</summary>
+    private static double? OriginalScaleError(IntervalMethod method, MetricPoint point) =>
+        point.StandardError is not { } se || !double.IsFinite(se) ? null
+        : method == IntervalMethod.LogWald ? point.Value * se : se;
+
+    private static int IndexOf(IReadOnlyList<MetricDefinition> definitions, string key)
+    {
+        for (int i = 0; i < definitions.Count; i++) if (definitions[i].Key == key) return i;
+        return -1;
+    }
+
+    private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
+}

@@ -1,0 +1,32 @@
+namespace Harness.Validator.Results;
+
+/// <summary>The codes of <see cref="ValidationWarning"/>s (results.json "code"); README.md lists what each means.</summary>
+public static class WarningCodes
+{
+    /// <summary>Fewer than 100 events or 100 non-events (Riley et al. 2021): intervals will be wide.</summary>
+    public const string FewEvents = "few_events";
+
+    /// <summary>Every example has the same class: discrimination and most calibration measures are undefined.</summary>
+    public const string SingleClass = "single_class";
+
+    /// <summary>Fewer than 10 rows.</summary>
+    public const string TinySite = "tiny_site";
+
+    /// <summary>A feature is missing in every row: the model imputes its training median everywhere.</summary>
+    public const string FeatureMissingEverywhere = "feature_missing_everywhere";
+
+    /// <summary>A feature is missing much more often than in training.</summary>
+    public const string MoreMissingThanTraining = "more_missing_than_training";
+
+    /// <summary>The development reference has fewer than 10 events or non-events.</summary>
+    public const string SmallDevelopmentReference = "small_development_reference";
+
+    /// <summary>The model card (format 1) carries no development predictions: gaps have no intervals.</summary>
+    public const string NoDevelopmentPredictions = "no_development_predictions";
+
+    /// <summary>--device auto fell back to the CPU.</summary>
+    public const string CpuFallback = "cpu_fallback";
+
+    /// <summary>Warnings that make a site too small to judge: acceptance rules are inconclusive there.</summary>
+    public static readonly IReadOnlySet<string> TooSmallToJudge = new HashSet<string> { SingleClass, TinySite };
+}

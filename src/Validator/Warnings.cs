@@ -1,0 +1,104 @@
+using System.Globalization;
+using Harness.Core;
+using Harness.Core.Metrics;
+using Harness.Core.ModelCards;
+using Harness.Validator.Inference;
+using Harness.Validator.Results;
+
+namespace Harness.Validator;
+
+/// <summary>
+/// Warnings computed from the data: where a site or the development reference is too small, too
+/// one-sided or too incomplete for its numbers to carry the weight a table gives them.
+/// </summary>
+internal static class Warnings
+{
+    /// <summary>Riley et al. 2021 (Stat Med 40:4230) ask for at least 100 events and 100 non-events in an external validation.</summary>
+    public const int MinEvents = 100;
+
+    public const int MinRows = 10;
+
+    /// <summary>Below this many events or non-events the development reference's own uncertainty swamps any gap.</summary>
+    public const int MinDevelopmentEvents = 10;
+
+    /// <summary>A feature missing this much more often (absolute share) than in training is flagged.</summary>
+    public const double MissingIncrease = 0.20;
+
+    public static List<ValidationWarning> ForSite(ScoredExamples s, IReadOnlyDictionary<string, double> missingRates,
+        IReadOnlyDictionary<string, double>? trainingMissingRates)
+    {
+        var warnings = new List<ValidationWarning>();
+        var counts = s.ClassCounts();
+        int present = counts.Count(c => c > 0);
+        if (s.Count < MinRows)
+            warnings.Add(new(WarningCodes.TinySite, $"Only {s.Count} rows: too few for any estimate to be informative.",
+                new Dictionary<string, double> { ["n"] = s.Count }));
+        if (present < 2)
+            warnings.Add(new(WarningCodes.SingleClass,
+                $"Every row has class '{s.ClassNames[Array.FindIndex(counts, c => c > 0)]}': AUROC, AUPRC and the calibration slope are undefined.",
+                new Dictionary<string, double> { ["classes_present"] = present }));
+        else warnings.AddRange(FewEvents(s, counts, "this site"));
+
+        var everywhere = missingRates.Where(m => m.Value >= 1).Select(m => m.Key).ToList();
+        if (everywhere.Count > 0)
+            warnings.Add(new(WarningCodes.FeatureMissingEverywhere,
+                $"{Count(everywhere.Count, "feature")} missing in every row ({string.Join(", ", everywhere)}): the model imputes the training median for all of them, which changes its behaviour.",
+                everywhere.ToDictionary(f => f, _ => 1.0)));
+        if (trainingMissingRates is not null)
+        {
+            var increased = missingRates
+                .Where(m => m.Value < 1 && trainingMissingRates.TryGetValue(m.Key, out double t) && m.Value - t >= MissingIncrease)
+                .ToList();
+            if (increased.Count > 0)
+                warnings.Add(new(WarningCodes.MoreMissingThanTraining,
+                    $"{Count(increased.Count, "feature")} missing far more often than in training: " +
+                    string.Join(", ", increased.Select(m => $"{m.Key} {Percent(m.Value)} (training {Percent(trainingMissingRates[m.Key])})")) + ".",
+                    increased.ToDictionary(m => m.Key, m => m.Value)));
+        }
+        return warnings;
+    }
+
+    public static List<ValidationWarning> ForRun(ModelCard card, ScoredExamples? development, HarnessModel model)
+    {
+        var warnings = new List<ValidationWarning>();
+        if (development is null)
+            warnings.Add(new(WarningCodes.NoDevelopmentPredictions,
+                $"The model card (format {card.Format}) carries no development predictions: development metrics have no intervals, and gaps have none either. Retrain with this Harness to get them.",
+                new Dictionary<string, double>()));
+        else
+        {
+            var counts = development.ClassCounts();
+            var small = counts.Select((n, c) => (n, c)).Where(x => x.n < MinDevelopmentEvents).ToList();
+            if (small.Count > 0)
+                warnings.Add(new(WarningCodes.SmallDevelopmentReference,
+                    $"The development reference is too small to compare against: {string.Join(", ", small.Select(x => $"{x.n} '{card.ClassNames[x.c]}'"))} (fewer than {MinDevelopmentEvents}); gap intervals will be very wide.",
+                    small.ToDictionary(x => card.ClassNames[x.c], x => (double)x.n)));
+        }
+        if (model.Execution.Requested == "auto" && model.Execution.Used != ExecutionProviders.Cuda)
+            warnings.Add(new(WarningCodes.CpuFallback, $"Inference ran on the CPU: {model.Execution.Reason}.", new Dictionary<string, double>()));
+        return warnings;
+    }
+
+    /// <summary>Binary: events and non-events below 100; multiclass: any class below 100.</summary>
+    private static IEnumerable<ValidationWarning> FewEvents(ScoredExamples s, int[] counts, string where)
+    {
+        if (s.PositiveClass is int positive)
+        {
+            int events = counts[positive], nonEvents = s.Count - events;
+            if (events < MinEvents || nonEvents < MinEvents)
+                yield return new(WarningCodes.FewEvents,
+                    $"{Capitalise(where)} has {events} events and {nonEvents} non-events; at least {MinEvents} of each are recommended for external validation (Riley et al. 2021), so its intervals are wide.",
+                    new Dictionary<string, double> { ["events"] = events, ["non_events"] = nonEvents });
+            yield break;
+        }
+        var few = counts.Select((n, c) => (n, c)).Where(x => x.n < MinEvents).ToList();
+        if (few.Count > 0)
+            yield return new(WarningCodes.FewEvents,
+                $"{Capitalise(where)} has fewer than {MinEvents} examples of {string.Join(", ", few.Select(x => $"'{s.ClassNames[x.c]}' ({x.n})"))} (Riley et al. 2021): its intervals are wide.",
+                few.ToDictionary(x => s.ClassNames[x.c], x => (double)x.n));
+    }
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun} is" : $"{n} {noun}s are";
+    private static string Percent(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+    private static string Capitalise(string s) => char.ToUpperInvariant(s[0]) + s[1..];
+}
