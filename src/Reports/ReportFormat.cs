@@ -30,12 +30,19 @@ public static class ReportFormat
     public static string Value(MetricDefinition metric, double? value) =>
         value is { } v && double.IsFinite(v) ? Signed(v.ToString(metric.Format, Invariant)) : Missing;
 
-    /// <summary>"0.723 (0.584–0.862)": the value and its interval in the metric's format; "0.723" alone when it has none.</summary>
+    /// <summary>
+    /// "0.723 (0.584–0.862)": the value and its interval in the metric's format; "0.723" alone when it has none.
+    /// A bound below zero gets "to" instead of the dash ("−0.05 (−0.51 to 0.41)"): a dash beside a minus sign misleads.
+    /// </summary>
     public static string WithInterval(MetricDefinition metric, MetricValue? value)
     {
         if (value?.Value is null) return Missing;
         string text = Value(metric, value.Value);
-        return value.Ci is { } ci ? $"{text} ({Value(metric, ci.Lower)}–{Value(metric, ci.Upper)})" : text;
+        if (value.Ci is not { } ci) return text;
+        string lower = Value(metric, ci.Lower), upper = Value(metric, ci.Upper);
+        return lower.StartsWith(Minus, StringComparison.Ordinal) || upper.StartsWith(Minus, StringComparison.Ordinal)
+            ? $"{text} ({lower} to {upper})"
+            : $"{text} ({lower}–{upper})";
     }
 
     /// <summary>"−0.171 (−0.318 to −0.024)": a signed gap and its interval ("to": a dash beside minus signs misleads).</summary>
@@ -43,8 +50,13 @@ public static class ReportFormat
     {
         if (gap?.Value is null) return "";
         string text = Gap(gap.Value, metric.Format);
-        return gap.Ci is { } ci ? $"{text} ({Gap(ci.Lower, metric.Format)} to {Gap(ci.Upper, metric.Format)})" : text;
+        string interval = GapInterval(metric, gap);
+        return interval.Length == 0 ? text : $"{text} {interval}";
     }
+
+    /// <summary>The bracketed interval part of <see cref="GapWithInterval"/>, "(−0.318 to −0.024)"; empty when the gap has none.</summary>
+    public static string GapInterval(MetricDefinition metric, MetricValue? gap) =>
+        gap?.Value is not null && gap.Ci is { } ci ? $"({Gap(ci.Lower, metric.Format)} to {Gap(ci.Upper, metric.Format)})" : "";
 
     private static string Signed(string formatted) => formatted.StartsWith('-') ? Minus + formatted[1..] : formatted;
 

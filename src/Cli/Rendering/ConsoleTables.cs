@@ -12,21 +12,14 @@ namespace Harness.Cli.Rendering;
 /// </summary>
 internal static class ConsoleTables
 {
-    /// <summary>Marks a gap whose interval excludes 0 in the worse direction.</summary>
-    public const string WorseMark = "▼";
-
-    /// <summary>Marks a gap whose interval excludes 0 in the better direction.</summary>
-    public const string BetterMark = "▲";
-
-    private static readonly string[] BinaryHeadline = [MetricKeys.Auroc, MetricKeys.CalibrationSlope, MetricKeys.OeRatio, MetricKeys.Ece];
-    private static readonly string[] MulticlassHeadline = [MetricKeys.Auroc, MetricKeys.Accuracy, MetricKeys.Ece, MetricKeys.LogLoss];
+    private const string WorseMark = AuditReport.WorseMark, BetterMark = AuditReport.BetterMark;
 
     public static void Write(IAnsiConsole console, ValidationResults results)
     {
         bool binary = results.Model.PositiveClass is not null;
         string level = $"{results.Intervals.Level * 100:0.#}% CI";
         var development = results.Development;
-        foreach (var metric in (binary ? BinaryHeadline : MulticlassHeadline).Select(MetricCatalog.Get))
+        foreach (var metric in (binary ? AuditReport.BinaryHeadline : AuditReport.MulticlassHeadline).Select(MetricCatalog.Get))
         {
             // One small table per metric: each site's value beside its gap to development, in 80 columns.
             var table = new Table().Border(TableBorder.Simple)

@@ -17,8 +17,17 @@ internal static class Palette
     public static readonly SKColor WarnFill = new(0xFC, 0xEE, 0xD2);
     public static readonly SKColor WarnInk = new(0x8A, 0x45, 0x00);
 
+    // A gap that is distinguishable and worse, and a failed acceptance rule: dark red, and always bold.
+    public static readonly SKColor WorseInk = new(0xA3, 0x1B, 0x1B);
+    public static readonly SKColor FailFill = new(0xF8, 0xDE, 0xDE);
+    public static readonly SKColor PassInk = new(0x1C, 0x6B, 0x34);
+
+    // The heading row of a metric group inside a table.
+    public static readonly SKColor GroupFill = new(0xEA, 0xEF, 0xF5);
+
     public const float TitleSize = 17;
     public const float SectionSize = 11;
+    public const float SubsectionSize = 9.5f;
     public const float BodySize = 8.5f;
     public const float SmallSize = 7.5f;
     public const float FooterSize = 7;

@@ -11,6 +11,7 @@ namespace Harness.Reports.Rendering;
 internal static class ReliabilityPlot
 {
     private static readonly Color PointColor = Color.FromHex("#1F5A96");
+    private static readonly Color CurveColor = Color.FromHex("#D2691E");
     private static readonly Color ReferenceColor = Color.FromHex("#8A94A3");
     private static readonly Color GridColor = Color.FromHex("#E3E7ED");
     private static readonly Color TextColor = Color.FromHex("#1A1A1A");
@@ -54,7 +55,16 @@ internal static class ReliabilityPlot
         diagonal.MarkerSize = 0;
 
         var points = chart.Points.OrderBy(p => p.MeanPredicted).ToArray();
-        if (points.Length > 1)
+        if (chart.Curve.Count > 1)
+        {
+            // The loess calibration curve: what calibration looks like without binning, drawn
+            // under the bins; with it there, the bins are not joined by a second line.
+            var loess = plot.Add.ScatterLine(chart.Curve.Select(p => p.Predicted).ToArray(), chart.Curve.Select(p => p.Observed).ToArray());
+            loess.LineColor = CurveColor;
+            loess.LineWidth = 1.8f;
+            loess.MarkerSize = 0;
+        }
+        else if (points.Length > 1)
         {
             var path = plot.Add.ScatterLine(points.Select(p => p.MeanPredicted).ToArray(), points.Select(p => p.ObservedFrequency).ToArray());
             path.LineColor = PointColor.WithAlpha(0.55);

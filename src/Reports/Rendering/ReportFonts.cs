@@ -11,8 +11,9 @@ internal sealed class ReportFonts : IDisposable
     private static readonly string[] SansFamilies = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"];
     private static readonly string[] MonoFamilies = ["DejaVu Sans Mono", "Liberation Mono", "Courier New", "Courier"];
 
-    // Characters the report cannot do without: digits, letters, the minus sign and the dash for missing values.
-    private const string NeededGlyphs = "0123456789.%()ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz−—";
+    // Characters the report cannot do without: digits, letters, the minus sign, the dashes for missing
+    // values and intervals, and the markers of distinguishable gaps.
+    private const string NeededGlyphs = "0123456789.%()ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz−—–▼▲";
 
     private readonly Dictionary<(SKTypeface, float), SKFont> _fonts = [];
 

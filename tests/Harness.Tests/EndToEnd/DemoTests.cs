@@ -66,7 +66,7 @@ public sealed class DemoTests(DemoRunFixture demo) : IClassFixture<DemoRunFixtur
         Assert.Equal(results.Development.N, training["split"]!["validation_rows"]!.GetValue<int>());
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Results_json_equals_scikit_learn_recomputing_predictions_csv()
     {
         var (exit, output) = IndependentChecks.RecomputeMetrics(demo.Path("validate"));

@@ -6,12 +6,13 @@ namespace Harness.Tests.Metrics;
 
 /// <summary>
 /// Tests of Scripts/recompute_metrics.py itself: on a results folder written from the product's
-/// metrics it must agree (exit 0), and it must notice a value moved by 1e-4 (exit 1), so that a
-/// passing check elsewhere means something.
+/// metrics and intervals it must agree (exit 0), and it must notice a value, an analytic interval
+/// bound or a gap flag that is off (exit 1), so that a passing check elsewhere means something.
 /// </summary>
 public class RecomputeMetricsScriptTests
 {
-    private static readonly string[] Metrics = ["accuracy", "auroc", "brier", "log_loss", "ece"];
+    /// <summary>Every catalog metric of a binary model: the script recomputes each point estimate.</summary>
+    private static readonly string[] BinaryMetrics = MetricCatalog.For(binary: true).Select(m => m.Key).ToArray();
 
     /// <summary>Development set plus three sites: a large one, one whose name needs CSV quotes, and one with a single class.</summary>
     private static (ScoredExamples Development, (string, ScoredExamples)[] Sites) Binary(int positive = 1, bool normalize = true) =>
@@ -37,7 +38,7 @@ public class RecomputeMetricsScriptTests
         return dir;
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Agrees_with_the_product_on_a_binary_results_folder()
     {
         // Given results written from the product's metrics (positive class "disease", index 1)
@@ -55,7 +56,7 @@ public class RecomputeMetricsScriptTests
         Assert.DoesNotContain("DIFFERS", output);
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Agrees_when_the_positive_class_is_index_0()
     {
         // Given results for a binary model whose positive class is the first column, rows not summing
@@ -68,7 +69,7 @@ public class RecomputeMetricsScriptTests
         Assert.True(exit == 0, output);
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Agrees_with_the_product_on_a_three_class_results_folder()
     {
         // Given 3-class results (one site with a single class: AUROC null in both)
@@ -81,28 +82,30 @@ public class RecomputeMetricsScriptTests
         Assert.Contains("site_c", output);
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Notices_any_binary_site_metric_moved_by_1e_minus_4()
     {
         // Given a binary results folder that matches
         using var temp = new TempFolder();
-        var data = Binary();
-        string dir = WriteDir(temp, data);
+        string dir = WriteDir(temp, Binary());
+        Assert.Contains("calibration_slope", BinaryMetrics);
+        Assert.Contains("ici", BinaryMetrics);
 
-        foreach (string metric in Metrics)
+        // When every catalog metric of one site is moved by 1e-4 (each is recomputed on its own, so
+        //   one run tells which of them the script notices; the gaps stay as written)
+        ResultsDir.EditResults(dir, r =>
         {
-            // When one metric of one site is moved by 1e-4 (the other values untouched)
-            ResultsDir.Write(dir, data.Development, data.Sites);
-            ResultsDir.EditResults(dir, r => Bump(r["sites"]![0]!["metrics"]![metric]!, 1e-4));
-            var (exit, output) = IndependentChecks.RecomputeMetrics(dir);
+            foreach (string metric in BinaryMetrics) Bump(r["sites"]![0]!["metrics"]![metric]!, 1e-4);
+        });
+        var (exit, output) = IndependentChecks.RecomputeMetrics(dir);
 
-            // Then the script fails and names the site and the metric
-            Assert.True(exit == 1, $"{metric}: exit {exit}\n{output}");
+        // Then the script fails and names the site and each metric
+        Assert.True(exit == 1, output);
+        foreach (string metric in BinaryMetrics)
             Assert.Contains($"switzerland {metric}: results.json", output);
-        }
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Notices_a_moved_gap_prevalence_count_or_calibration_bin()
     {
         using var temp = new TempFolder();
@@ -123,10 +126,11 @@ public class RecomputeMetricsScriptTests
             ("a site missing from results.json", r => r["sites"]!.AsArray().RemoveAt(1)),
         };
 
+        var restore = ResultsDir.Snapshot(dir);
         foreach (var (what, edit) in edits)
         {
             // Given a matching folder with one thing changed
-            ResultsDir.Write(dir, data.Development, data.Sites);
+            restore();
             ResultsDir.EditResults(dir, edit);
 
             // When / Then the script reports a difference
@@ -136,7 +140,129 @@ public class RecomputeMetricsScriptTests
         }
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
+    public void Notices_a_moved_calibration_slope()
+    {
+        using var temp = new TempFolder();
+        string dir = WriteDir(temp, Binary());
+        ResultsDir.EditResults(dir, r => Bump(r["sites"]![1]!["metrics"]!["calibration_slope"]!, 1e-4));
+
+        var (exit, output) = IndependentChecks.RecomputeMetrics(dir);
+
+        Assert.True(exit == 1, output);
+        Assert.Contains("long beach, va calibration_slope: results.json", output);
+    }
+
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
+    public void Notices_a_moved_ici()
+    {
+        using var temp = new TempFolder();
+        string dir = WriteDir(temp, Binary());
+        ResultsDir.EditResults(dir, r => Bump(r["sites"]![0]!["metrics"]!["ici"]!, -1e-4));
+
+        var (exit, output) = IndependentChecks.RecomputeMetrics(dir);
+
+        Assert.True(exit == 1, output);
+        Assert.Contains("switzerland ici: results.json", output);
+    }
+
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
+    public void Notices_a_moved_analytic_interval_bound()
+    {
+        // Given a matching binary folder with one bound of each analytic interval moved by 1e-4
+        //   (DeLong for AUROC and its gap, Wald for the calibration intercept and slope, log-Wald for O/E)
+        using var temp = new TempFolder();
+        string dir = WriteDir(temp, Binary());
+        var edits = new (string Expected, Func<JsonObject, JsonNode> Metric, string Bound, double By)[]
+        {
+            ("switzerland auroc.ci.upper: results.json", r => r["sites"]![0]!["metrics"]!["auroc"]!, "upper", 1e-4),
+            ("long beach, va gap.auroc.ci.lower: results.json", r => r["sites"]![1]!["gap"]!["auroc"]!, "lower", -1e-4),
+            ("long beach, va calibration_intercept.ci.lower: results.json", r => r["sites"]![1]!["metrics"]!["calibration_intercept"]!, "lower", 1e-4),
+            ("switzerland calibration_slope.ci.upper: results.json", r => r["sites"]![0]!["metrics"]!["calibration_slope"]!, "upper", 1e-4),
+            ("switzerland gap.calibration_slope.ci.lower: results.json", r => r["sites"]![0]!["gap"]!["calibration_slope"]!, "lower", 1e-4),
+            ("hungary oe_ratio.ci.upper: results.json", r => r["sites"]![2]!["metrics"]!["oe_ratio"]!, "upper", 1e-4),
+            ("switzerland gap.oe_ratio.ci.upper: results.json", r => r["sites"]![0]!["gap"]!["oe_ratio"]!, "upper", -1e-4),
+        };
+        ResultsDir.EditResults(dir, r =>
+        {
+            foreach (var (_, metric, bound, by) in edits) BumpCi(metric(r), bound, by);
+        });
+
+        // When the script recomputes the intervals
+        var (exit, output) = IndependentChecks.RecomputeMetrics(dir);
+
+        // Then it fails and names each moved bound
+        Assert.True(exit == 1, output);
+        foreach (var (expected, _, _, _) in edits) Assert.Contains(expected, output);
+    }
+
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
+    public void Notices_a_wrong_distinguishable_or_worse_flag()
+    {
+        // Given a matching binary folder with the gap flags of a few metrics of one site flipped
+        //   (an analytic and a bootstrap interval; a higher-, a lower- and a closer-to-1-is-better metric)
+        using var temp = new TempFolder();
+        string dir = WriteDir(temp, Binary());
+        string[] metrics = ["auroc", "brier", "calibration_slope"];
+        string[] flags = ["distinguishable", "worse"];
+        ResultsDir.EditResults(dir, r =>
+        {
+            foreach (string metric in metrics)
+                foreach (string flag in flags)
+                {
+                    var gap = r["sites"]![0]!["gap"]![metric]!;
+                    gap[flag] = !gap[flag]!.GetValue<bool>();
+                }
+        });
+
+        // When / Then the script names each wrong flag
+        var (exit, output) = IndependentChecks.RecomputeMetrics(dir);
+        Assert.True(exit == 1, output);
+        foreach (string metric in metrics)
+            foreach (string flag in flags)
+                Assert.Contains($"switzerland gap.{metric}.{flag}: results.json", output);
+    }
+
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
+    public void Notices_a_bootstrap_interval_out_of_order_or_at_another_level()
+    {
+        // Given bootstrap intervals (not recomputable) with bounds out of order, another level, another method
+        using var temp = new TempFolder();
+        string dir = WriteDir(temp, Binary());
+        ResultsDir.EditResults(dir, r =>
+        {
+            r["sites"]![0]!["metrics"]!["brier"]!["ci"]!["lower"] = 2.0;
+            r["sites"]![0]!["gap"]!["ece"]!["ci"]!["level"] = 0.9;
+            r["development"]!["metrics"]!["accuracy"]!["ci"]!["method"] = "wald";
+        });
+
+        // When / Then the script names each
+        var (exit, output) = IndependentChecks.RecomputeMetrics(dir);
+        Assert.True(exit == 1, output);
+        Assert.Contains("switzerland brier.ci.lower<=upper", output);
+        Assert.Contains("switzerland gap.ece.ci.level", output);
+        Assert.Contains("development accuracy.ci.method", output);
+    }
+
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
+    public void Agrees_when_the_model_has_no_operating_threshold()
+    {
+        // Given a binary model without a threshold (the metrics at the threshold are null)
+        using var temp = new TempFolder();
+        var data = Binary();
+        string dir = temp.Combine("results");
+        ResultsDir.Write(dir, data.Development, data.Sites, threshold: null);
+
+        // When / Then the script agrees, and notices a threshold metric given a value anyway
+        var (exit, output) = IndependentChecks.RecomputeMetrics(dir);
+        Assert.True(exit == 0, output);
+        ResultsDir.EditResults(dir, r => r["sites"]![0]!["metrics"]!["sensitivity"]!["value"] = 0.5);
+        var edited = IndependentChecks.RecomputeMetrics(dir);
+        Assert.True(edited.ExitCode == 1, edited.Output);
+        Assert.Contains("switzerland sensitivity: results.json", edited.Output);
+    }
+
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Tolerates_a_difference_below_1e_minus_6_and_notices_one_above()
     {
         using var temp = new TempFolder();
@@ -156,7 +282,7 @@ public class RecomputeMetricsScriptTests
         Assert.Contains("site_a auroc: results.json", beyond.Output);
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Notices_a_three_class_ece_moved_by_1e_minus_4()
     {
         using var temp = new TempFolder();
@@ -169,7 +295,7 @@ public class RecomputeMetricsScriptTests
         Assert.Contains("site_b ece: results.json", output);
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Reports_bad_usage_with_exit_2()
     {
         using var temp = new TempFolder();
@@ -186,7 +312,7 @@ public class RecomputeMetricsScriptTests
         Assert.True(empty.ExitCode == 2, empty.Output);
     }
 
-    [PythonFact("numpy", "sklearn")]
+    [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]
     public void Predictions_csv_written_here_round_trips_float32_exactly()
     {
         // Given float32 probabilities with long expansions, written with the "R" rule
@@ -210,6 +336,9 @@ public class RecomputeMetricsScriptTests
 
     private static void Bump(JsonNode metric, double by) =>
         metric["value"] = metric["value"]!.GetValue<double>() + by;
+
+    private static void BumpCi(JsonNode metric, string bound, double by) =>
+        metric["ci"]![bound] = metric["ci"]![bound]!.GetValue<double>() + by;
 
     private static void BumpFirstNonEmptyBin(JsonArray bins, string field)
     {

@@ -8,22 +8,31 @@ namespace Harness.Tests.Metrics;
 
 /// <summary>
 /// Writes a validation results folder by hand (predictions.csv + results.json in the documented
-/// formats) with every number computed by the product's <see cref="ClassificationMetrics"/>, so
-/// that recompute_metrics.py can be tested without running a model.
+/// formats) with every number computed by the product (<see cref="MetricEstimator"/> with
+/// <see cref="Resamples"/> bootstrap resamples, <see cref="ClassificationMetrics"/> for the
+/// calibration bins), so that recompute_metrics.py can be tested without running a model.
+/// Binary models get an operating threshold (<see cref="DefaultThreshold"/> unless told
+/// otherwise), so that the metrics at the threshold are written and checked too.
 /// </summary>
 internal static class ResultsDir
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
+    /// <summary>results.json's own options (snake_case names and enums, e.g. "method": "bootstrap_percentile").</summary>
+    public static readonly JsonSerializerOptions Json = Harness.Core.HarnessJson.Indented;
 
-    public static void Write(string dir, ScoredExamples development, IReadOnlyList<(string Name, ScoredExamples Scored)> sites)
+    /// <summary>Bootstrap resamples behind the percentile intervals: enough for intervals, few enough to be quick.</summary>
+    public const int Resamples = 200;
+
+    /// <summary>The operating threshold of binary models (2-decimal test scores hit it exactly: p >= t counts as positive).</summary>
+    public const double DefaultThreshold = 0.5;
+
+    /// <param name="threshold">The binary model's operating threshold; null writes a model without one.</param>
+    public static void Write(string dir, ScoredExamples development, IReadOnlyList<(string Name, ScoredExamples Scored)> sites,
+        double? threshold = DefaultThreshold)
     {
         Directory.CreateDirectory(dir);
         var classes = development.ClassNames;
         string? positive = development.PositiveClass is int p ? classes[p] : null;
+        if (positive is null) threshold = null;
 
         var csv = new StringBuilder();
         csv.Append("site,id,label");
@@ -42,13 +51,13 @@ internal static class ResultsDir
         }
         File.WriteAllText(Path.Combine(dir, "predictions.csv"), csv.ToString());
 
-        var options = new IntervalOptions { Resamples = 0 };
-        var devEstimate = MetricEstimator.Estimate(development, null, options, "development");
+        var options = new IntervalOptions { Resamples = Resamples };
+        var devEstimate = MetricEstimator.Estimate(development, threshold, options, "development");
         var devMetrics = devEstimate.Metrics;
         var siteNodes = new JsonArray();
         foreach (var (name, s) in sites)
         {
-            var estimate = MetricEstimator.Estimate(s, null, options, name);
+            var estimate = MetricEstimator.Estimate(s, threshold, options, name);
             var metrics = estimate.Metrics;
             var counts = s.ClassCounts();
             var bins = positive is null
@@ -76,6 +85,7 @@ internal static class ResultsDir
 
         var results = new JsonObject
         {
+            ["format"] = "2",
             ["model"] = new JsonObject
             {
                 ["path"] = "model.onnx",
@@ -85,6 +95,7 @@ internal static class ResultsDir
                 ["feature_names"] = new JsonArray("age", "chol"),
                 ["class_names"] = new JsonArray(classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
                 ["positive_class"] = positive,
+                ["operating_point"] = threshold is { } t ? new JsonObject { ["threshold"] = t, ["rule"] = "fixed" } : null,
                 ["training_sites"] = new JsonArray(new JsonObject { ["name"] = "cleveland", ["rows"] = development.Count, ["manifest_sha256"] = new string('0', 64) }),
                 ["training_config"] = new JsonObject(),
             },
@@ -96,12 +107,14 @@ internal static class ResultsDir
                 ["harness_version"] = "0.1.0",
                 ["started_utc"] = "2025-01-01T00:00:00+00:00",
             },
+            ["intervals"] = JsonSerializer.SerializeToNode(options, Json),
             ["development"] = new JsonObject
             {
                 ["split"] = "test",
                 ["n"] = development.Count,
                 ["class_counts"] = CountsNode(classes, development.ClassCounts()),
                 ["metrics"] = JsonSerializer.SerializeToNode(devMetrics, Json),
+                ["intervals"] = JsonSerializer.SerializeToNode(options, Json),
             },
             ["sites"] = siteNodes,
         };
@@ -115,6 +128,13 @@ internal static class ResultsDir
         var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         edit(node);
         File.WriteAllText(path, node.ToJsonString(Json));
+    }
+
+    /// <summary>Remembers results.json as it is now; the returned action writes it back (quicker than writing the folder again).</summary>
+    public static Action Snapshot(string dir)
+    {
+        string path = Path.Combine(dir, "results.json"), text = File.ReadAllText(path);
+        return () => File.WriteAllText(path, text);
     }
 
     /// <summary>float32 written as the double with the shortest round-trip text (the predictions.csv rule).</summary>

@@ -31,7 +31,7 @@ public sealed class AuditReportPdfTests
         using var document = PdfDocument.Open(Render(results));
 
         // Then it has A4 pages, says who made it, and shows the complete SHA-256
-        Assert.Equal(2, document.NumberOfPages);
+        Assert.InRange(document.NumberOfPages, 4, 8);
         Assert.All(document.GetPages(), p => Assert.Equal((595, 842), ((int)Math.Round(p.Width), (int)Math.Round(p.Height))));
         Assert.Equal("Harness 0.1.0+test", document.Information.Creator);
         Assert.Contains("Harness external validation report", document.Information.Title);
@@ -56,8 +56,21 @@ public sealed class AuditReportPdfTests
         Assert.Contains(ExpectedText.Squash(results.Execution.Reason), page1);
     }
 
+    private static readonly string[] BinaryHeadline = [MetricKeys.Auroc, MetricKeys.CalibrationSlope, MetricKeys.OeRatio, MetricKeys.Ece];
+
+    /// <summary>What one headline cell reads as: value (interval), then the marked gap and the gap's interval.</summary>
+    private static string HeadlineCell(SiteResult site, string key)
+    {
+        var metric = MetricCatalog.Get(key);
+        var value = site.Metrics[key];
+        if (value.Value is null) return "—";
+        var gap = site.Gap[key];
+        string mark = gap.Distinguishable == true ? (gap.Worse == true ? "▼" : "▲") : "";
+        return ExpectedText.WithInterval(metric, value) + mark + ExpectedText.GapWithInterval(metric, gap);
+    }
+
     [Fact]
-    public void Report_lists_every_site_with_its_metrics_and_gap()
+    public void Report_lists_every_site_with_its_headline_metrics_intervals_and_gaps()
     {
         // Given four sites, one trained on and one with an undefined AUROC
         var results = ReportFixtures.Results();
@@ -66,41 +79,125 @@ public sealed class AuditReportPdfTests
         using var document = PdfDocument.Open(Render(results));
         string text = ExpectedText.Squash(AllText(document));
 
-        // Then each site's row shows its name, n, and AUROC, ECE, accuracy and Brier with their gaps
+        // Then each site's row shows its name, n, events, prevalence and AUROC, calibration slope, O/E and ECE,
+        // each with its interval, its gap to development and the gap's interval
         foreach (var site in results.Sites)
         {
             string row = ExpectedText.Squash(string.Join(" ",
-                site.Name,
-                site.HeldOut ? "yes" : "trained on",
-                site.N.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                site.Prevalence is { } p ? (p * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "—",
-                ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Accuracy),
-                ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Auroc),
-                ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Brier),
-                ExpectedText.Cell(site.Metrics, site.Gap, MetricKeys.Ece)));
+                [
+                    site.Name,
+                    site.HeldOut ? "" : "trained on",
+                    site.N.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    site.ClassCounts["malignant"].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    (site.Prevalence!.Value * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%",
+                    .. BinaryHeadline.Select(key => HeadlineCell(site, key)),
+                ]));
             Assert.Contains(row, text);
         }
         // The undefined AUROC prints as a dash, and the trained-on site is flagged in its row.
-        Assert.Contains("LakesidePaediatricyes60.0%", text);
-        Assert.Contains("RiversideClinictrainedon", text);
+        Assert.Contains("LakesidePaediatric600.0%—", text);
+        Assert.Contains("RiversideClinictrainedon180", text);
+        Assert.Contains("▼", text);
     }
 
     [Fact]
-    public void Development_reference_shows_its_metrics()
+    public void Every_sites_auroc_interval_is_printed_exactly_as_ReportFormat_writes_it()
     {
-        // Given a development evaluation
+        // Given sites with AUROC intervals (DeLong) and one without an AUROC
+        var results = ReportFixtures.Results();
+        var auroc = MetricCatalog.Get(MetricKeys.Auroc);
+
+        // When the report is written and read back
+        using var document = PdfDocument.Open(Render(results));
+        string raw = AllText(document);
+
+        // Then each site's AUROC text, interval included, appears verbatim (spaces and all, not only squashed)
+        foreach (var site in results.Sites.Where(s => s.Metrics[MetricKeys.Auroc].Ci is not null))
+        {
+            string expected = ReportFormat.WithInterval(auroc, site.Metrics[MetricKeys.Auroc]);
+            Assert.Matches(@"^\d\.\d{3} \(\d\.\d{3}–\d\.\d{3}\)$", expected);
+            Assert.Contains(expected, raw);
+            // In the site's own table too, beside the AUROC label.
+            Assert.Contains(ExpectedText.Squash($"AUROC {expected}"), ExpectedText.Squash(raw));
+        }
+        Assert.Contains(ReportFormat.WithInterval(auroc, results.Development.Metrics[MetricKeys.Auroc]), raw);
+    }
+
+    [Fact]
+    public void Criteria_verdicts_and_every_warning_are_printed_before_the_model_section()
+    {
+        // Given results judged by criteria, with a run warning and two site warnings
+        var results = ReportFixtures.Judged();
+
+        // When the report is written and read back
+        using var document = PdfDocument.Open(Render(results));
+        string text = ExpectedText.Squash(AllText(document));
+
+        // Then the overall verdict and each rule's row (rule, site, verdict, reason) are there ...
+        Assert.Contains("Overall:FAIL", text);
+        foreach (var v in results.Criteria!.Verdicts)
+            Assert.Contains(ExpectedText.Squash($"{v.Rule} {v.Site} {v.Verdict.ToString().ToUpperInvariant()} {v.Reason}"), text);
+
+        // ... and every warning, with where it applies, all before the model is described
+        int model = text.IndexOf("Modelfilemodel.onnx", StringComparison.Ordinal);
+        Assert.True(model > 0, "the model section is missing");
+        foreach (var (where, warning) in new[] { ("Whole run", ReportFixtures.CpuWarning), ("Northfield General", ReportFixtures.SmallSiteWarning),
+                     ("Lakeside Paediatric", ReportFixtures.SingleClassWarning) })
+        {
+            int at = text.IndexOf(ExpectedText.Squash($"{where}: {warning.Message}"), StringComparison.Ordinal);
+            Assert.InRange(at, 0, model);
+        }
+    }
+
+    [Fact]
+    public void Every_metric_has_a_row_with_its_interval_and_gap_and_the_threshold_is_stated()
+    {
+        // Given the standard results, with an operating threshold
+        var results = ReportFixtures.Results();
+
+        // When the report is written and read back
+        using var document = PdfDocument.Open(Render(results));
+        string text = ExpectedText.Squash(AllText(document));
+
+        // Then every site's table has each catalog metric's row: label, value (interval), marked gap (interval)
+        Assert.Contains(ExpectedText.Squash("At the operating threshold Operating threshold: positive when the risk is at least 0.500 (rule: fixed)."), text);
+        foreach (var site in results.Sites)
+            foreach (var (key, value) in site.Metrics)
+            {
+                var metric = MetricCatalog.Get(key);
+                var gap = site.Gap[key];
+                string mark = value.Value is null ? "" : gap.Distinguishable == true ? (gap.Worse == true ? "▼" : "▲") : "";
+                string row = metric.Label + ExpectedText.WithInterval(metric, value) + mark +
+                    (value.Value is null ? "" : ExpectedText.GapWithInterval(metric, gap));
+                Assert.Contains(ExpectedText.Squash(row), text);
+            }
+        // Definitions are the catalog's, with direction and interval method.
+        var ece = MetricCatalog.Get(MetricKeys.Ece);
+        Assert.Contains(ExpectedText.Squash($"{ece.Label}: {ece.Formula}."), text);
+        Assert.Contains("Intervals:Everyintervalisa95%confidenceinterval", text);
+    }
+
+    [Fact]
+    public void Development_reference_shows_every_metric_with_its_interval()
+    {
+        // Given a development evaluation with intervals
         var results = ReportFixtures.Results();
         var metrics = results.Development.Metrics;
 
         // When the report is written and read back
         using var document = PdfDocument.Open(Render(results));
-        string page1 = ExpectedText.Squash(document.GetPage(1).Text);
+        string text = ExpectedText.Squash(AllText(document));
 
-        // Then the split and the five metrics appear, in table order
-        Assert.Contains(ExpectedText.Squash(results.Development.Split), page1);
-        Assert.Contains(string.Concat(
-            new[] { MetricKeys.Accuracy, MetricKeys.Auroc, MetricKeys.Brier, MetricKeys.Ece, MetricKeys.LogLoss }
-                .Select(m => ExpectedText.Value(metrics[m].Value))), page1);
+        // Then the split appears on page 1, and the development table lists every metric with its interval, in catalog order
+        Assert.Contains(ExpectedText.Squash(results.Development.Split), ExpectedText.Squash(document.GetPage(1).Text));
+        int at = text.IndexOf("Developmentreference" + ExpectedText.Squash(results.Development.Split), StringComparison.Ordinal);
+        Assert.True(at >= 0, "the development table's heading is missing");
+        foreach (var metric in MetricCatalog.For(binary: true))
+        {
+            int next = text.IndexOf(ExpectedText.Squash(metric.Label + ExpectedText.WithInterval(metric, metrics[metric.Key])), at, StringComparison.Ordinal);
+            Assert.True(next > at, $"{metric.Label} is missing or out of order");
+            at = next;
+        }
     }
 
     [Fact]
@@ -163,7 +260,7 @@ public sealed class AuditReportPdfTests
         string text = ExpectedText.Squash(AllText(document));
         foreach (var site in results.Sites)
         {
-            Assert.Contains(ExpectedText.Squash($"{site.Name} yes {site.N}"), text);
+            Assert.Contains(ExpectedText.Squash($"{site.Name} {site.N} {site.ClassCounts["malignant"]}"), text);
             Assert.Contains(ExpectedText.Squash($"{site.Name} (n={site.N},"), text);
         }
         foreach (var page in document.GetPages())
@@ -173,7 +270,43 @@ public sealed class AuditReportPdfTests
         }
         // The table's header row is repeated where the table continues on a new page.
         Assert.Contains("Externalvalidationbysite(continued)", text);
-        Assert.True(Occurrences(text, "SiteHeldoutnPrevalence") >= 2);
+        Assert.True(Occurrences(text, "SitenEventsAUROC") >= 2);
+    }
+
+    [Fact]
+    public void Thirty_sites_still_render_with_every_site_and_nothing_outside_the_printable_area()
+    {
+        // Given 30 sites
+        var results = ReportFixtures.ManySites(30);
+
+        // When the report is written and read back
+        using var document = PdfDocument.Open(Render(results));
+        string text = ExpectedText.Squash(AllText(document));
+
+        // Then every site has its headline AUROC, its reliability diagram and its full metric table
+        var auroc = MetricCatalog.Get(MetricKeys.Auroc);
+        foreach (var site in results.Sites)
+        {
+            Assert.Contains(ExpectedText.Squash($"{site.Name} {site.N} {site.ClassCounts["malignant"]}"), text);
+            Assert.Contains(ExpectedText.Squash(ReportFormat.WithInterval(auroc, site.Metrics[MetricKeys.Auroc])), text);
+            Assert.Contains(ExpectedText.Squash($"{site.Name} (n={site.N},"), text);
+            Assert.Contains(ExpectedText.Squash($"{site.Name} n = {site.N};"), text);
+        }
+
+        // And on every A4 page, every letter sits inside the side margins and clear of the top and bottom edges
+        const double width = 595, height = 842, margin = 40, edge = 28;
+        foreach (var page in document.GetPages())
+        {
+            Assert.Equal((595, 842), ((int)Math.Round(page.Width), (int)Math.Round(page.Height)));
+            foreach (var letter in page.Letters.Where(l => !string.IsNullOrWhiteSpace(l.Value)))
+            {
+                var box = letter.BoundingBox;
+                Assert.True(box.Left >= margin - 0.5 && box.Right <= width - margin + 0.5,
+                    $"page {page.Number}: '{letter.Value}' at x {box.Left:0.#}–{box.Right:0.#} crosses a side margin");
+                Assert.True(box.Bottom >= edge && box.Top <= height - margin + 0.5,
+                    $"page {page.Number}: '{letter.Value}' at y {box.Bottom:0.#}–{box.Top:0.#} is outside the printable area");
+            }
+        }
     }
 
     [Fact]

@@ -59,15 +59,20 @@ internal static class ReportFixtures
     /// <summary>Few resamples: the fixtures need intervals, not precise ones.</summary>
     public static readonly IntervalOptions Intervals = new() { Resamples = 200 };
 
+    /// <summary>The binary fixtures' operating threshold: the model records it, and every estimate uses it.</summary>
+    public static readonly OperatingPoint Threshold = new(0.5, "fixed");
+
     public static DevelopmentEvaluation Development(ScoredExamples scores) => new(
         "20% of rows from each training site, stratified by class (seed 42)",
         scores.Count,
         Counts(scores),
         Estimate(scores, "development").Metrics) { Intervals = Intervals };
 
-    public static SampleEstimate Estimate(ScoredExamples scores, string key) => MetricEstimator.Estimate(scores, null, Intervals, key);
+    public static SampleEstimate Estimate(ScoredExamples scores, string key) =>
+        MetricEstimator.Estimate(scores, scores.IsBinary ? Threshold.Threshold : null, Intervals, key);
 
-    public static SiteResult Site(string name, ScoredExamples scores, ScoredExamples developmentScores, bool heldOut = true)
+    public static SiteResult Site(string name, ScoredExamples scores, ScoredExamples developmentScores, bool heldOut = true,
+        IReadOnlyList<ValidationWarning>? warnings = null)
     {
         var estimate = Estimate(scores, name);
         var metrics = estimate.Metrics;
@@ -84,24 +89,61 @@ internal static class ReportFixtures
             Metrics = metrics,
             MissingRates = new Dictionary<string, double>(),
             Gap = MetricEstimator.Gap(estimate, Estimate(developmentScores, "development"), Intervals),
-            Warnings = [],
+            Warnings = warnings ?? [],
             Calibration = binary
-                ? new CalibrationCurve("positive_class", scores.ClassNames[scores.PositiveClass!.Value], ClassificationMetrics.ClassReliability(scores, scores.PositiveClass.Value))
+                ? new CalibrationCurve("positive_class", scores.ClassNames[scores.PositiveClass!.Value],
+                    ClassificationMetrics.ClassReliability(scores, scores.PositiveClass.Value), estimate.FlexibleCalibration?.Curve)
                 : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(scores)),
         };
     }
 
     /// <summary>The standard fixture: two external sites, one the model was trained on, one without positives.</summary>
-    public static ValidationResults Results()
+    /// <remarks>Built once (bootstrapping every site takes seconds) and shared: the results are immutable.</remarks>
+    public static ValidationResults Results() => Standard.Value;
+
+    private static readonly Lazy<ValidationResults> Standard = new(BuildStandard);
+
+    private static ValidationResults BuildStandard()
     {
         var developmentScores = Simulated(seed: 1, n: 400, shift: 0);
         return Results(Development(developmentScores),
         [
             Site("St Mary's Hospital", Simulated(seed: 2, n: 240, shift: 0.6), developmentScores),
-            Site("Northfield General", HandMade(), developmentScores),
+            Site("Northfield General", HandMade(), developmentScores, warnings: [SmallSiteWarning]),
             Site("Riverside Clinic", Simulated(seed: 3, n: 180, shift: -0.2), developmentScores, heldOut: false),
-            Site("Lakeside Paediatric", AllNegative(), developmentScores),
+            Site("Lakeside Paediatric", AllNegative(), developmentScores, warnings: [SingleClassWarning]),
         ]);
+    }
+
+    public static readonly ValidationWarning SmallSiteWarning = new(WarningCodes.FewEvents,
+        "This site has 5 events and 5 non-events; at least 100 of each are recommended for external validation (Riley et al. 2021), so its intervals are wide.",
+        new Dictionary<string, double> { ["events"] = 5, ["non_events"] = 5 });
+
+    public static readonly ValidationWarning SingleClassWarning = new(WarningCodes.SingleClass,
+        "Every row has class 'benign': AUROC, AUPRC and the calibration slope are undefined.",
+        new Dictionary<string, double> { ["classes_present"] = 1 });
+
+    public static readonly ValidationWarning CpuWarning = new(WarningCodes.CpuFallback,
+        "Inference ran on the CPU: no CUDA device was found (nvidia-smi absent).", new Dictionary<string, double>());
+
+    /// <summary>The standard fixture judged by acceptance criteria, with a run-level warning: one rule fails, one is inconclusive.</summary>
+    public static ValidationResults Judged()
+    {
+        var results = Results();
+        var verdicts = new List<CriterionVerdict>
+        {
+            new("auroc >= 0.70", "St Mary's Hospital", "auroc", Verdict.Pass, 0.84, 0.79, 0.89,
+                "auroc 0.840 (95% CI 0.790 to 0.890): the whole interval is at or above 0.700."),
+            new("auroc >= 0.70", "Northfield General", "auroc", Verdict.Inconclusive, 0.96, 0.62, 1.0,
+                "auroc 0.960 (95% CI 0.620 to 1.000): the interval straddles 0.700."),
+            new("oe_ratio between 0.8 and 1.25", "St Mary's Hospital", "oe_ratio", Verdict.Fail, 1.6, 1.4, 1.8,
+                "oe_ratio 1.60 (95% CI 1.40 to 1.80): the whole interval lies outside [0.800, 1.250]."),
+        };
+        return results with
+        {
+            Criteria = new CriteriaOutcome("criteria/acceptance.json", Hash("criteria"), verdicts),
+            Warnings = [CpuWarning],
+        };
     }
 
     /// <summary>Many sites with distinct names, for pagination.</summary>
@@ -134,6 +176,7 @@ internal static class ReportFixtures
         FeatureNames = Enumerable.Range(1, 30).Select(i => $"feature_{i}").ToArray(),
         ClassNames = classes ?? BinaryClasses,
         PositiveClass = positive,
+        OperatingPoint = positive is null ? null : Threshold,
         TrainingSites =
         [
             new TrainingSite("Riverside Clinic", 900, Hash("Riverside Clinic")),

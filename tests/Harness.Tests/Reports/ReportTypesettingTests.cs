@@ -28,6 +28,27 @@ public sealed class ReportTypesettingTests
     }
 
     [Fact]
+    public void Intervals_use_a_dash_between_positive_bounds_and_to_beside_a_minus_sign()
+    {
+        // Given an AUROC and a calibration intercept with intervals, and a gap with one
+        var auroc = Harness.Core.Metrics.MetricCatalog.Get(Harness.Core.Metrics.MetricKeys.Auroc);
+        var intercept = Harness.Core.Metrics.MetricCatalog.Get(Harness.Core.Metrics.MetricKeys.CalibrationIntercept);
+        static Harness.Core.Metrics.MetricValue With(double value, double lower, double upper) => new(value)
+        {
+            Ci = new(lower, upper, 0.95, Harness.Core.Metrics.IntervalMethod.Wald),
+        };
+
+        // When they are formatted; Then each reads as the tables show it
+        Assert.Equal("0.723 (0.584–0.862)", ReportFormat.WithInterval(auroc, With(0.7231, 0.5841, 0.8622)));
+        Assert.Equal("\u22120.05 (\u22120.51 to 0.41)", ReportFormat.WithInterval(intercept, With(-0.05, -0.51, 0.41)));
+        Assert.Equal("0.723", ReportFormat.WithInterval(auroc, new(0.7231)));
+        Assert.Equal("—", ReportFormat.WithInterval(auroc, new(null)));
+        Assert.Equal("\u22120.171 (\u22120.318 to \u22120.024)", ReportFormat.GapWithInterval(auroc, With(-0.171, -0.318, -0.024)));
+        Assert.Equal("(\u22120.318 to \u22120.024)", ReportFormat.GapInterval(auroc, With(-0.171, -0.318, -0.024)));
+        Assert.Equal("", ReportFormat.GapInterval(auroc, new(-0.171)));
+    }
+
+    [Fact]
     public void Prevalence_is_a_percentage_with_one_decimal()
     {
         Assert.Equal("35.0%", ReportFormat.Percent(0.35));

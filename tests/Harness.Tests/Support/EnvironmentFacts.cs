@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Harness.Tests.Support;
 
 /// <summary>
-/// Runs only where python3 can import the given modules (Debian's python3-onnx and
-/// python3-sklearn, which .ci/run installs); skips with the reason elsewhere, so a bare
+/// Runs only where python3 can import the given modules (Debian's python3-onnx, python3-sklearn,
+/// python3-scipy and python3-statsmodels, which .ci/run installs); skips with the reason elsewhere, so a bare
 /// `dotnet test` still passes on a fresh machine.
 /// </summary>
 public sealed class PythonFactAttribute : FactAttribute
@@ -15,7 +15,7 @@ public sealed class PythonFactAttribute : FactAttribute
         if (ExternalTools.Python is null)
             Skip = "python3 not found";
         else if (modules.FirstOrDefault(m => !ExternalTools.PythonHas(m)) is { } missing)
-            Skip = $"python3 cannot import '{missing}' (apt-get install python3-onnx python3-sklearn; .ci/run does)";
+            Skip = $"python3 cannot import '{missing}' (apt-get install python3-onnx python3-sklearn python3-scipy python3-statsmodels; .ci/run does)";
     }
 }
 

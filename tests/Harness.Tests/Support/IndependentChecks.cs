@@ -2,8 +2,9 @@ namespace Harness.Tests.Support;
 
 /// <summary>
 /// Checks of Harness's outputs by code that shares nothing with it: Python scripts using numpy,
-/// scikit-learn and the onnx package (tests/Harness.Tests/Scripts, copied next to the test
-/// binaries). Guard callers with <c>[PythonFact("numpy", "sklearn")]</c> or <c>[PythonFact("onnx")]</c>.
+/// scikit-learn, scipy, statsmodels and the onnx package (tests/Harness.Tests/Scripts, copied next
+/// to the test binaries). Guard callers with <c>[PythonFact("numpy", "sklearn", "scipy", "statsmodels")]</c>
+/// or <c>[PythonFact("onnx")]</c>.
 /// </summary>
 public static class IndependentChecks
 {
@@ -11,8 +12,9 @@ public static class IndependentChecks
     public const string CheckOnnxScript = "check_onnx.py";
 
     /// <summary>
-    /// Recomputes every site's n, class counts, prevalence, metrics, gaps and calibration bins from
-    /// <c>predictions.csv</c> and compares them with <c>results.json</c> (tolerance 1e-6).
+    /// Recomputes every site's n, class counts, prevalence, catalog metrics, analytic intervals
+    /// (DeLong, Wald, log-Wald), gaps (value, interval, distinguishable, worse) and calibration bins
+    /// from <c>predictions.csv</c> and compares them with <c>results.json</c> (tolerance 1e-6).
     /// Exit code 0: all match; 1: something differs (listed in the output); 2: bad usage or input.
     /// </summary>
     public static (int ExitCode, string Output) RecomputeMetrics(string resultsDir) =>
