@@ -3,14 +3,20 @@ namespace Harness.Core.Metrics;
 /// <summary>
 /// A scored sample prepared once for many weighted evaluations (the point estimate has every
 /// weight 1; a bootstrap resample gives each row how many times it was drawn). Everything that
-/// does not depend on the weights is computed here: each row's predicted class, confidence,
-/// loss terms and bins, and the orders by score that make the rank-based metrics one O(n) sweep.
+/// does not depend on the weights is computed here, laid out so that each resample's sweeps read
+/// memory in order and branch on nothing the weights decide: each row's hit, confusion cell,
+/// loss terms and bin; the orders by score with their runs of tied scores; the loess atoms.
 /// </summary>
 internal sealed class MetricSample
 {
+    /// <summary>Above this many distinct risks, a resample's loess curve is fitted to this many fixed atoms of consecutive risks.</summary>
+    public const int ResampleLoessNodes = 500;
+
     /// <param name="rankEveryClass">Rank every class one-vs-rest even for a binary model (by default only the positive class).</param>
-    public MetricSample(ScoredExamples s, double? threshold, bool rankEveryClass = false)
+    /// <param name="originalRows">When the rows were reordered, each row's original index: ties keep the original order.</param>
+    public MetricSample(ScoredExamples s, double? threshold, bool rankEveryClass = false, int[]? originalRows = null)
     {
+        _tieBreak = originalRows;
         Examples = s;
         N = s.Count;
         Classes = s.ClassCount;
@@ -18,28 +24,35 @@ internal sealed class MetricSample
         Threshold = Positive is null ? null : threshold;
         Labels = s.Labels;
         Predicted = new int[N];
+        Hit = new double[N];
         Confidence = new double[N];
         BrierTerm = new double[N];
         LogLossTerm = new double[N];
         TopBin = new byte[N];
+        Cell = new byte[N];
+        Risk = Positive is null ? [] : new double[N];
         for (int i = 0; i < N; i++)
         {
-            int predicted = s.PredictedClass(i);
+            int predicted = s.PredictedClass(i), label = s.Labels[i];
             Predicted[i] = predicted;
+            Hit[i] = predicted == label ? 1 : 0;
             Confidence[i] = s.Probability(i, predicted);
             TopBin[i] = (byte)ClassificationMetrics.BinOf(Confidence[i], ClassificationMetrics.EceBins);
-            LogLossTerm[i] = -Math.Log(Math.Clamp(s.Probability(i, s.Labels[i]), ClassificationMetrics.LogLossClip, 1.0));
+            LogLossTerm[i] = -Math.Log(Math.Clamp(s.Probability(i, label), ClassificationMetrics.LogLossClip, 1.0));
             double brier = 0;
             if (Positive is int pos)
             {
-                double d = s.Probability(i, pos) - (s.Labels[i] == pos ? 1 : 0);
+                Risk[i] = s.Probability(i, pos);
+                double d = Risk[i] - (label == pos ? 1 : 0);
                 brier = d * d;
+                bool predictedPositive = Risk[i] >= threshold, isEvent = label == pos;
+                Cell[i] = (byte)(Threshold is null ? NoCell : (predictedPositive ? 0 : 2) + (isEvent ? 0 : 1));
             }
             else
             {
                 for (int c = 0; c < Classes; c++)
                 {
-                    double d = s.Probability(i, c) - (s.Labels[i] == c ? 1 : 0);
+                    double d = s.Probability(i, c) - (label == c ? 1 : 0);
                     brier += d * d;
                 }
             }
@@ -47,20 +60,23 @@ internal sealed class MetricSample
         }
 
         ByConfidence = SortedBy(i => Confidence[i]);
+        ConfidenceByConfidence = ByConfidence.Select(r => Confidence[r]).ToArray();
+        HitByConfidence = ByConfidence.Select(r => Hit[r]).ToArray();
         ScoredClasses = Positive is int p && !rankEveryClass ? [p] : Enumerable.Range(0, Classes).ToArray();
-        ByScore = ScoredClasses.Select(c => SortedBy(i => s.Probability(i, c))).ToArray();
+        Ranked = ScoredClasses.Select(c => new RankedClass(s, c, SortedBy(i => s.Probability(i, c)))).ToArray();
         if (Positive is int positive)
         {
-            var order = RiskOrder = ByScore[Array.IndexOf(ScoredClasses, positive)];
-            SortedRisk = new double[N];
-            SortedEvent = new double[N];
-            for (int k = 0; k < N; k++)
-            {
-                SortedRisk[k] = s.Probability(order[k], positive);
-                SortedEvent[k] = s.Labels[order[k]] == positive ? 1 : 0;
-            }
+            var ranked = Ranked[Array.IndexOf(ScoredClasses, positive)];
+            RiskOrder = ranked.Order;
+            SortedRisk = ranked.Score;
+            SortedEvent = ranked.IsClass;
+            RiskSorted = RiskOrder.Select((row, k) => row == k).All(x => x);
+            LoessAtoms = ranked.Runs.Length - 1 <= ResampleLoessNodes ? ranked.Runs : Atoms(ranked.Runs, N, ResampleLoessNodes);
         }
     }
+
+    /// <summary><see cref="Cell"/> when the model has no threshold.</summary>
+    public const int NoCell = 4;
 
     public ScoredExamples Examples { get; }
     public int N { get; }
@@ -73,37 +89,93 @@ internal sealed class MetricSample
 
     public int[] Labels { get; }
     public int[] Predicted { get; }
+
+    /// <summary>1 when the predicted class (argmax) is the true one, else 0.</summary>
+    public double[] Hit { get; }
+
     public double[] Confidence { get; }
     public double[] BrierTerm { get; }
     public double[] LogLossTerm { get; }
 
+    /// <summary>Binary models: the positive-class risk of each row.</summary>
+    public double[] Risk { get; }
+
     /// <summary>Equal-width top-label confidence bin of each row.</summary>
     public byte[] TopBin { get; }
 
-    /// <summary>Rows by ascending top-label confidence (stable: ties keep row order), for equal-mass bins.</summary>
+    /// <summary>Binary models: the confusion cell at the threshold, 0 TP, 1 FP, 2 FN, 3 TN (<see cref="NoCell"/> without a threshold).</summary>
+    public byte[] Cell { get; }
+
+    /// <summary>Rows by ascending top-label confidence (stable: ties keep row order), for equal-mass bins, and their confidence and hit in that order.</summary>
     public int[] ByConfidence { get; }
+    public double[] ConfidenceByConfidence { get; }
+    public double[] HitByConfidence { get; }
 
     /// <summary>The classes whose one-vs-rest scores are ranked: the positive class, or every class.</summary>
     public int[] ScoredClasses { get; }
 
-    /// <summary>Rows by ascending probability of each scored class (stable).</summary>
-    public int[][] ByScore { get; }
+    public RankedClass[] Ranked { get; }
 
     /// <summary>Binary models: the rows by ascending positive-class risk, and the risk and outcome (0/1) in that order.</summary>
     public int[]? RiskOrder { get; }
     public double[]? SortedRisk { get; }
     public double[]? SortedEvent { get; }
 
+    /// <summary>True when the rows already are in ascending-risk order (as the estimator arranges): weights need no gathering.</summary>
+    public bool RiskSorted { get; }
+
+    /// <summary>
+    /// Binary models: where each loess atom starts in ascending-risk order (plus the end). Each run of
+    /// tied risks is one atom when there are at most <see cref="ResampleLoessNodes"/>; otherwise runs are
+    /// pooled into about that many atoms of equal row count, never splitting a run.
+    /// </summary>
+    public int[]? LoessAtoms { get; }
+
     public double Probability(int row, int cls) => Examples.Probability(row, cls);
+
+    private readonly int[]? _tieBreak;
 
     private int[] SortedBy(Func<int, double> key)
     {
-        // Array.Sort is unstable: sort (key, row) pairs so that ties keep row order.
-        var pairs = new (double Key, int Row)[N];
-        for (int i = 0; i < N; i++) pairs[i] = (key(i), i);
-        Array.Sort(pairs);
+        // Array.Sort is unstable: sort (key, original row, row) so that ties keep the original row order.
+        var keys = new (double Key, int Original, int Row)[N];
+        for (int i = 0; i < N; i++) keys[i] = (key(i), _tieBreak?[i] ?? i, i);
+        Array.Sort(keys);
         var order = new int[N];
-        for (int i = 0; i < N; i++) order[i] = pairs[i].Row;
+        for (int i = 0; i < N; i++) order[i] = keys[i].Row;
         return order;
     }
+
+    private static int[] Atoms(int[] runs, int n, int count)
+    {
+        var starts = new List<int> { 0 };
+        double size = (double)n / count;
+        foreach (int start in runs.AsSpan(1, runs.Length - 2))
+            if (start >= size * starts.Count) starts.Add(start);
+        starts.Add(n);
+        return starts.ToArray();
+    }
+}
+
+/// <summary>One class's one-vs-rest ranking: the rows by ascending probability of the class, that probability, whether the row is of the class, and where each run of tied probabilities starts (plus the end).</summary>
+internal sealed class RankedClass
+{
+    public RankedClass(ScoredExamples s, int cls, int[] order)
+    {
+        Class = cls;
+        Order = order;
+        Score = order.Select(row => s.Probability(row, cls)).ToArray();
+        IsClass = order.Select(row => s.Labels[row] == cls ? 1.0 : 0.0).ToArray();
+        var runs = new List<int>();
+        for (int k = 0; k < order.Length; k++)
+            if (k == 0 || Score[k] != Score[k - 1]) runs.Add(k);
+        runs.Add(order.Length);
+        Runs = runs.ToArray();
+    }
+
+    public int Class { get; }
+    public int[] Order { get; }
+    public double[] Score { get; }
+    public double[] IsClass { get; }
+    public int[] Runs { get; }
 }

@@ -13,6 +13,7 @@ namespace Harness.Core.Metrics;
 internal sealed class SampleSummary
 {
     private readonly double[] _weights;
+    private readonly bool _pointEstimate;
     private readonly Lazy<FlexibleCalibrationResult?> _flexible;
     private readonly Lazy<WaldEstimate?> _intercept;
     private readonly Lazy<(WaldEstimate Intercept, WaldEstimate Slope)?> _slope;
@@ -29,6 +30,7 @@ internal sealed class SampleSummary
         BinCorrect = new double[ClassificationMetrics.EceBins];
         Auroc = new double?[sample.ScoredClasses.Length];
         AveragePrecision = new double?[sample.ScoredClasses.Length];
+        _pointEstimate = weights.All(w => w == 1);
         _flexible = new(() => FlexibleCalibrationOf(sample, weights));
         _intercept = new(() => LogisticCalibration.Intercept(sample.SortedRisk, sample.SortedEvent, InScoreOrder()));
         _slope = new(() => LogisticCalibration.Slope(sample.SortedRisk, sample.SortedEvent, InScoreOrder()));
@@ -82,88 +84,76 @@ internal sealed class SampleSummary
         if (weights.Length != sample.N) throw new ArgumentException("One weight per row is needed.", nameof(weights));
         var s = new SampleSummary(sample, weights);
         s.RowSweep();
-        for (int k = 0; k < sample.ScoredClasses.Length; k++) s.RankSweep(k);
+        for (int k = 0; k < sample.Ranked.Length; k++) s.RankSweep(k);
         s.EqualMassSweep();
         return s;
     }
 
+    /// <summary>Row-order sums. Rows of weight 0 add 0: no branch on the weights (a resample's are random).</summary>
     private void RowSweep()
     {
         var m = Sample;
-        int? positive = m.Positive;
-        double threshold = m.Threshold ?? double.NaN;
-        double n = 0, correct = 0, expected = 0, brier = 0, logLoss = 0, tp = 0, fp = 0, tn = 0, fn = 0;
-        for (int i = 0; i < m.N; i++)
+        double[] w = _weights, hit = m.Hit, brierTerm = m.BrierTerm, logLossTerm = m.LogLossTerm, confidence = m.Confidence, risk = m.Risk;
+        int[] labels = m.Labels;
+        byte[] bin = m.TopBin, cell = m.Cell;
+        var confusion = new double[MetricSample.NoCell + 1];
+        double n = 0, correct = 0, expected = 0, brier = 0, logLoss = 0;
+        bool binary = m.IsBinary;
+        for (int i = 0; i < w.Length; i++)
         {
-            double w = _weights[i];
-            if (w == 0) continue;
-            int label = m.Labels[i];
-            n += w;
-            ClassWeight[label] += w;
-            if (m.Predicted[i] == label)
+            double wi = w[i], hi = wi * hit[i];
+            int label = labels[i], b = bin[i];
+            n += wi;
+            ClassWeight[label] += wi;
+            correct += hi;
+            CorrectByClass[label] += hi;
+            brier += wi * brierTerm[i];
+            logLoss += wi * logLossTerm[i];
+            BinCount[b] += wi;
+            BinConfidence[b] += wi * confidence[i];
+            BinCorrect[b] += hi;
+            if (binary)
             {
-                correct += w;
-                CorrectByClass[label] += w;
-            }
-            brier += w * m.BrierTerm[i];
-            logLoss += w * m.LogLossTerm[i];
-            int b = m.TopBin[i];
-            BinCount[b] += w;
-            BinConfidence[b] += w * m.Confidence[i];
-            if (m.Predicted[i] == label) BinCorrect[b] += w;
-            if (positive is int pos)
-            {
-                double risk = m.Probability(i, pos);
-                expected += w * risk;
-                bool predictedPositive = risk >= threshold, isEvent = label == pos;
-                if (predictedPositive) { if (isEvent) tp += w; else fp += w; }
-                else if (!double.IsNaN(threshold)) { if (isEvent) fn += w; else tn += w; }
+                expected += wi * risk[i];
+                confusion[cell[i]] += wi;
             }
         }
         (N, Correct, Expected, BrierSum, LogLossSum) = (n, correct, expected, brier, logLoss);
-        (TruePositives, FalsePositives, TrueNegatives, FalseNegatives) = (tp, fp, tn, fn);
+        (TruePositives, FalsePositives, FalseNegatives, TrueNegatives) = (confusion[0], confusion[1], confusion[2], confusion[3]);
     }
 
     /// <summary>
     /// AUROC (Mann-Whitney: each positive against the negatives below it, ties counting half) and
     /// average precision (scikit-learn's step sum over thresholds at each distinct score, from the
-    /// top) of one class, in one pass over the rows in ascending score order.
+    /// top) of one class, run by run of tied scores in ascending order.
     /// </summary>
     private void RankSweep(int k)
     {
-        var m = Sample;
-        int cls = m.ScoredClasses[k];
-        int[] order = m.ByScore[k];
-        double positives = 0, negatives = 0;
-        for (int i = 0; i < m.N; i++)
-        {
-            double w = _weights[i];
-            if (m.Labels[i] == cls) positives += w; else negatives += w;
-        }
+        var ranked = Sample.Ranked[k];
+        double[] isClass = ranked.IsClass, w = InOrder(ranked.Order, k);
+        int[] runs = ranked.Runs;
+        double positives = ClassWeight[ranked.Class], negatives = N - positives; // from the row sweep
         if (positives == 0) return;
 
-        double negativesBelow = 0, pairs = 0;
+        double negativesBelow = 0, pairs = 0, ap = 0;
         double positivesAbove = positives, negativesAbove = negatives; // at or above the current score
-        double ap = 0;
-        for (int start = 0; start < order.Length;)
+        for (int r = 0; r + 1 < runs.Length; r++)
         {
-            double score = m.Probability(order[start], cls);
-            int end = start;
-            double pos = 0, neg = 0;
-            for (; end < order.Length && m.Probability(order[end], cls) == score; end++)
+            double pos = 0, all = 0;
+            for (int i = runs[r]; i < runs[r + 1]; i++)
             {
-                double w = _weights[order[end]];
-                if (m.Labels[order[end]] == cls) pos += w; else neg += w;
+                pos += w[i] * isClass[i];
+                all += w[i];
             }
+            double neg = all - pos;
             pairs += pos * (negativesBelow + 0.5 * neg);
             // Threshold at this score: everything from here up is predicted positive. Summing from the
             // lowest threshold upwards, each step's recall drop times that threshold's precision.
-            if (pos > 0 && positivesAbove > 0)
-                ap += pos / positives * (positivesAbove / (positivesAbove + negativesAbove));
+            // (no branch on pos: a run without positives adds 0; the denominator is positive while positives remain)
+            ap += pos / positives * (positivesAbove / Math.Max(positivesAbove + negativesAbove, double.Epsilon));
             negativesBelow += neg;
             positivesAbove -= pos;
             negativesAbove -= neg;
-            start = end;
         }
         AveragePrecision[k] = ap;
         Auroc[k] = negatives == 0 ? null : pairs / (positives * negatives);
@@ -180,21 +170,21 @@ internal sealed class SampleSummary
         var count = new double[bins];
         var confidence = new double[bins];
         var correct = new double[bins];
-        long position = 0;
-        foreach (int row in m.ByConfidence)
+        int[] order = m.ByConfidence;
+        double[] conf = m.ConfidenceByConfidence, hit = m.HitByConfidence;
+        int bin = 0;
+        long position = 0, end = BinEnd(0, size, extra);
+        for (int k = 0; k < order.Length; k++)
         {
-            double w = _weights[row];
-            bool hit = m.Predicted[row] == m.Labels[row];
-            // A row drawn k times occupies positions [position, position + k), which may straddle bins.
-            long remaining = (long)w;
+            // A row drawn w times occupies positions [position, position + w), which may straddle bins.
+            long remaining = (long)_weights[order[k]];
             while (remaining > 0)
             {
-                int b = BinAt(position, size, extra);
-                long end = BinEnd(b, size, extra);
+                while (position >= end) end = BinEnd(++bin, size, extra);
                 long take = Math.Min(remaining, end - position);
-                count[b] += take;
-                confidence[b] += take * m.Confidence[row];
-                if (hit) correct[b] += take;
+                count[bin] += take;
+                confidence[bin] += take * conf[k];
+                correct[bin] += take * hit[k];
                 position += take;
                 remaining -= take;
             }
@@ -205,21 +195,51 @@ internal sealed class SampleSummary
         EceEqualMass = ece;
     }
 
-    private static int BinAt(long position, long size, long extra) =>
-        position < extra * (size + 1) ? (int)(position / (size + 1)) : (int)(extra + (position - extra * (size + 1)) / size);
-
     private static long BinEnd(int bin, long size, long extra) =>
         bin < extra ? (bin + 1) * (size + 1) : extra * (size + 1) + (bin - extra + 1) * size;
 
-    /// <summary>The weights in ascending-risk order (binary models), as the sorted-input statistics want them.</summary>
-    private double[] InScoreOrder()
+    private readonly double[]?[] _inOrder = new double[]?[8];
+
+    /// <summary>The weights in a ranked class's order: the weights themselves when rows are already in that order.</summary>
+    private double[] InOrder(int[] order, int k)
     {
-        int[] order = Sample.RiskOrder!;
+        if (Sample.RiskSorted && ReferenceEquals(order, Sample.RiskOrder)) return _weights;
+        if (k < _inOrder.Length && _inOrder[k] is { } cached) return cached;
         var w = new double[order.Length];
-        for (int k = 0; k < order.Length; k++) w[k] = _weights[order[k]];
+        for (int i = 0; i < order.Length; i++) w[i] = _weights[order[i]];
+        if (k < _inOrder.Length) _inOrder[k] = w;
         return w;
     }
 
-    private FlexibleCalibrationResult? FlexibleCalibrationOf(MetricSample sample, double[] weights) =>
-        sample.SortedRisk is null ? null : FlexibleCalibration.Compute(sample.SortedRisk, sample.SortedEvent, InScoreOrder());
+    private double[] InScoreOrder() => InOrder(Sample.RiskOrder!, Array.IndexOf(Sample.ScoredClasses, Sample.Positive!.Value));
+
+    /// <summary>
+    /// The loess calibration curve. The point estimate (every weight 1) fits every distinct risk (or
+    /// FlexibleCalibration's own atoms above 2,000); a resample fits the sample's fixed atoms, each
+    /// with the resample's weight and weighted mean risk and outcome: exact when every atom is one
+    /// run of tied risks, and one O(n) pass instead of a sort-and-merge per resample.
+    /// </summary>
+    private FlexibleCalibrationResult? FlexibleCalibrationOf(MetricSample sample, double[] weights)
+    {
+        if (sample.SortedRisk is not { } risk || sample.SortedEvent is not { } events) return null;
+        double[] w = InScoreOrder();
+        if (_pointEstimate) return FlexibleCalibration.Compute(risk, events, w);
+        int[] atoms = sample.LoessAtoms!;
+        int count = atoms.Length - 1;
+        var (x, y, aw) = (new double[count], new double[count], new double[count]);
+        for (int a = 0; a < count; a++)
+        {
+            double sw = 0, swx = 0, swy = 0;
+            for (int i = atoms[a]; i < atoms[a + 1]; i++)
+            {
+                sw += w[i];
+                swx += w[i] * risk[i];
+                swy += w[i] * events[i];
+            }
+            // An atom's weighted mean stays within its risks, so atoms stay sorted; an empty one keeps its first risk.
+            x[a] = sw > 0 ? Math.Clamp(swx / sw, risk[atoms[a]], risk[atoms[a + 1] - 1]) : risk[atoms[a]];
+            (y[a], aw[a]) = sw > 0 ? (swy / sw, sw) : (0, 0);
+        }
+        return FlexibleCalibration.ComputeOnNodes(x, y, aw, curvePoints: 2);
+    }
 }

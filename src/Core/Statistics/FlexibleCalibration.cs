@@ -50,14 +50,25 @@ public static class FlexibleCalibration
     /// quadratic; R itself warns "span too small").
     /// </returns>
     public static FlexibleCalibrationResult? Compute(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w,
-        int maxNodes = DefaultMaxNodes, int curvePoints = DefaultCurvePoints)
+        int maxNodes = DefaultMaxNodes, int curvePoints = DefaultCurvePoints) =>
+        Compute(p, y, w, maxNodes, curvePoints, binaryOutcomes: true);
+
+    /// <summary>
+    /// The same on pooled rows: each node's y is the weighted mean outcome of the rows it pools (in [0, 1]),
+    /// its weight their total weight. Least squares at one x sees a node exactly as the rows it pools.
+    /// </summary>
+    internal static FlexibleCalibrationResult? ComputeOnNodes(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w, int curvePoints) =>
+        Compute(p, y, w, int.MaxValue, curvePoints, binaryOutcomes: false);
+
+    private static FlexibleCalibrationResult? Compute(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w,
+        int maxNodes, int curvePoints, bool binaryOutcomes)
     {
         if (y.Length != p.Length || w.Length != p.Length)
             throw new ArgumentException($"p, y and w must have the same length (got {p.Length}, {y.Length}, {w.Length}).");
         if (maxNodes < 10) throw new ArgumentOutOfRangeException(nameof(maxNodes), maxNodes, "At least 10 nodes are needed.");
         if (curvePoints < 2) throw new ArgumentOutOfRangeException(nameof(curvePoints), curvePoints, "At least 2 curve points are needed.");
 
-        var (distinct, total, lo, hi) = Validate(p, y, w);
+        var (distinct, total, lo, hi) = Validate(p, y, w, binaryOutcomes);
         if (distinct < 2 || total < MinimumTotalWeight) return null;
 
         bool approximated = distinct > maxNodes;
@@ -123,7 +134,7 @@ public static class FlexibleCalibration
     }
 
     /// <summary>Checks the inputs; returns the number of distinct p with positive weight, the total weight, and the smallest and largest such p.</summary>
-    private static (int Distinct, double Total, double Min, double Max) Validate(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    private static (int Distinct, double Total, double Min, double Max) Validate(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w, bool binaryOutcomes)
     {
         int distinct = 0;
         double total = 0, previous = double.NaN, min = double.NaN;
@@ -132,7 +143,8 @@ public static class FlexibleCalibration
             if (!double.IsFinite(p[i])) throw new ArgumentException($"p[{i}] = {p[i]} is not finite.", nameof(p));
             if (i > 0 && p[i] < p[i - 1])
                 throw new ArgumentException($"p must be sorted ascending (p[{i - 1}] = {p[i - 1]} > p[{i}] = {p[i]}).", nameof(p));
-            if (y[i] != 0 && y[i] != 1) throw new ArgumentException($"y[{i}] = {y[i]} is not 0 or 1.", nameof(y));
+            if (binaryOutcomes ? y[i] != 0 && y[i] != 1 : !(y[i] >= 0 && y[i] <= 1))
+                throw new ArgumentException($"y[{i}] = {y[i]} is not {(binaryOutcomes ? "0 or 1" : "in [0, 1]")}.", nameof(y));
             if (!(w[i] >= 0) || w[i] != Math.Floor(w[i]) || double.IsInfinity(w[i]))
                 throw new ArgumentException($"Frequency weights must be non-negative whole numbers (w[{i}] = {w[i]}).", nameof(w));
             if (w[i] == 0) continue;
@@ -160,13 +172,14 @@ public static class FlexibleCalibration
         int nodes = 0;
         long closed = 0;
         double cumulative = 0, sw = 0, swx = 0, swy = 0, first = double.NaN, last = double.NaN;
+        double boundary = total / count; // total * (closed + 1) / count, kept up to date
         for (int i = 0; i < p.Length; i++)
         {
             if (w[i] == 0) continue;
-            if (sw > 0 && p[i] != last && (!compress || cumulative >= total * (closed + 1) / count))
+            if (sw > 0 && p[i] != last && (!compress || cumulative >= boundary))
             {
                 Emit();
-                while (total * (closed + 1) / count <= cumulative) closed++;
+                while (boundary <= cumulative) boundary = total * (++closed + 1) / count;
             }
             if (sw == 0) first = p[i];
             sw += w[i]; swx += w[i] * p[i]; swy += w[i] * y[i];
