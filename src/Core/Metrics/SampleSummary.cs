@@ -31,7 +31,8 @@ internal sealed class SampleSummary
         Auroc = new double?[sample.ScoredClasses.Length];
         AveragePrecision = new double?[sample.ScoredClasses.Length];
         _pointEstimate = weights.All(w => w == 1);
-        _flexible = new(() => FlexibleCalibrationOf(sample, weights));
+        _flexible = new(FlexibleCalibrationOf);
+        _inOrder = new double[]?[sample.Ranked.Length];
         _intercept = new(() => LogisticCalibration.Intercept(sample.SortedRisk, sample.SortedEvent, InScoreOrder()));
         _slope = new(() => LogisticCalibration.Slope(sample.SortedRisk, sample.SortedEvent, InScoreOrder()));
         _delong = new(() => DeLong.Compute(sample.SortedRisk, sample.SortedEvent!.Select(e => e == 1).ToArray(), InScoreOrder()));
@@ -198,17 +199,16 @@ internal sealed class SampleSummary
     private static long BinEnd(int bin, long size, long extra) =>
         bin < extra ? (bin + 1) * (size + 1) : extra * (size + 1) + (bin - extra + 1) * size;
 
-    private readonly double[]?[] _inOrder = new double[]?[8];
+    private readonly double[]?[] _inOrder;
 
     /// <summary>The weights in a ranked class's order: the weights themselves when rows are already in that order.</summary>
     private double[] InOrder(int[] order, int k)
     {
         if (Sample.RiskSorted && ReferenceEquals(order, Sample.RiskOrder)) return _weights;
-        if (k < _inOrder.Length && _inOrder[k] is { } cached) return cached;
+        if (_inOrder[k] is { } cached) return cached;
         var w = new double[order.Length];
         for (int i = 0; i < order.Length; i++) w[i] = _weights[order[i]];
-        if (k < _inOrder.Length) _inOrder[k] = w;
-        return w;
+        return _inOrder[k] = w;
     }
 
     private double[] InScoreOrder() => InOrder(Sample.RiskOrder!, Array.IndexOf(Sample.ScoredClasses, Sample.Positive!.Value));
@@ -219,8 +219,9 @@ internal sealed class SampleSummary
     /// with the resample's weight and weighted mean risk and outcome: exact when every atom is one
     /// run of tied risks, and one O(n) pass instead of a sort-and-merge per resample.
     /// </summary>
-    private FlexibleCalibrationResult? FlexibleCalibrationOf(MetricSample sample, double[] weights)
+    private FlexibleCalibrationResult? FlexibleCalibrationOf()
     {
+        var sample = Sample;
         if (sample.SortedRisk is not { } risk || sample.SortedEvent is not { } events) return null;
         double[] w = InScoreOrder();
         if (_pointEstimate) return FlexibleCalibration.Compute(risk, events, w);
