@@ -1,6 +1,8 @@
 using System.Globalization;
+using Google.Protobuf;
 using Harness.Core;
 using Harness.Core.Metrics;
+using Harness.Core.ModelCards;
 using Harness.Tests.Metrics;
 using Harness.Tests.Support;
 using Harness.Validator;
@@ -205,6 +207,33 @@ public sealed class ValidationRunTests(HeartModelFixture heart)
         Assert.Contains(WarningCodes.SingleClass, codes);
         Assert.Null(results.Sites[0].Metrics[MetricKeys.Auroc].Value);
         Assert.NotNull(results.Sites[0].Metrics[MetricKeys.Auroc].Note);
+    }
+
+    [Fact]
+    public void A_format_1_model_is_validated_with_gaps_but_says_they_have_no_intervals()
+    {
+        // Given the heart model with its card rewritten as format 1 wrote it (no development predictions)
+        using var temp = new TempFolder();
+        var onnx = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(heart.ModelPath));
+        var legacy = onnx.MetadataProps.Where(p => p.Key is not (ModelCard.Keys.DevelopmentPredictions
+            or ModelCard.Keys.OperatingPoint or ModelCard.Keys.FeatureMissingRates)).ToList();
+        onnx.MetadataProps.Clear();
+        foreach (var p in legacy) onnx.MetadataProps.Add(p.Key == ModelCard.Keys.Format ? new Onnx.StringStringEntryProto { Key = p.Key, Value = "1" } : p);
+        string model = temp.Combine("legacy.onnx");
+        File.WriteAllBytes(model, onnx.ToByteArray());
+
+        // When validated
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        var results = ValidationRun.Run(model, [RepoPaths.Sites("heart", "switzerland")], Cpu, text);
+
+        // Then the run says why, and each gap has its value and a note but no interval
+        Assert.Equal("1", results.Model.CardFormat);
+        Assert.Contains(results.Warnings, w => w.Code == WarningCodes.NoDevelopmentPredictions);
+        var gap = results.Sites[0].Gap[MetricKeys.Auroc];
+        Assert.Equal(results.Sites[0].Metrics[MetricKeys.Auroc].Value!.Value - heart.Outcome.Card.Development.Metrics[MetricKeys.Auroc].Value!.Value, gap.Value!.Value, 1e-12);
+        Assert.Null(gap.Ci);
+        Assert.Contains("format 1", gap.Note);
+        Assert.NotNull(results.Sites[0].Metrics[MetricKeys.Auroc].Ci); // the site's own intervals need no development
     }
 
     [Fact]
