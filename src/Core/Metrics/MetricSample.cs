@@ -29,8 +29,9 @@ internal sealed class MetricSample
         BrierTerm = new double[N];
         LogLossTerm = new double[N];
         TopBin = new byte[N];
-        Cell = new byte[N];
         Risk = Positive is null ? [] : new double[N];
+        Event = Positive is null ? [] : new double[N];
+        AtThreshold = Positive is null ? [] : new double[N];
         for (int i = 0; i < N; i++)
         {
             int predicted = s.PredictedClass(i), label = s.Labels[i];
@@ -45,8 +46,8 @@ internal sealed class MetricSample
                 Risk[i] = s.Probability(i, pos);
                 double d = Risk[i] - (label == pos ? 1 : 0);
                 brier = d * d;
-                bool predictedPositive = Risk[i] >= threshold, isEvent = label == pos;
-                Cell[i] = (byte)(Threshold is null ? NoCell : (predictedPositive ? 0 : 2) + (isEvent ? 0 : 1));
+                Event[i] = label == pos ? 1 : 0;
+                AtThreshold[i] = Risk[i] >= threshold ? 1 : 0;
             }
             else
             {
@@ -75,9 +76,6 @@ internal sealed class MetricSample
         }
     }
 
-    /// <summary><see cref="Cell"/> when the model has no threshold.</summary>
-    public const int NoCell = 4;
-
     public ScoredExamples Examples { get; }
     public int N { get; }
     public int Classes { get; }
@@ -103,8 +101,11 @@ internal sealed class MetricSample
     /// <summary>Equal-width top-label confidence bin of each row.</summary>
     public byte[] TopBin { get; }
 
-    /// <summary>Binary models: the confusion cell at the threshold, 0 TP, 1 FP, 2 FN, 3 TN (<see cref="NoCell"/> without a threshold).</summary>
-    public byte[] Cell { get; }
+    /// <summary>Binary models: 1 for an event (the positive class), else 0.</summary>
+    public double[] Event { get; }
+
+    /// <summary>Binary models: 1 when the risk is at or above the operating threshold, else 0 (always 0 without one).</summary>
+    public double[] AtThreshold { get; }
 
     /// <summary>Rows by ascending top-label confidence (stable: ties keep row order), for equal-mass bins, and their confidence and hit in that order.</summary>
     public int[] ByConfidence { get; }
