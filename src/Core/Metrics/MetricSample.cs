@@ -10,7 +10,7 @@ namespace Harness.Core.Metrics;
 internal sealed class MetricSample
 {
     /// <summary>Above this many distinct risks, a resample's loess curve is fitted to this many fixed atoms of consecutive risks.</summary>
-    public const int ResampleLoessNodes = 500;
+    public const int ResampleLoessNodes = 200;
 
     /// <param name="rankEveryClass">Rank every class one-vs-rest even for a binary model (by default only the positive class).</param>
     /// <param name="originalRows">When the rows were reordered, each row's original index: ties keep the original order.</param>
