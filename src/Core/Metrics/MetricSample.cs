@@ -23,7 +23,6 @@ internal sealed class MetricSample
         Positive = s.PositiveClass;
         Threshold = Positive is null ? null : threshold;
         Labels = s.Labels;
-        Predicted = new int[N];
         Hit = new double[N];
         Confidence = new double[N];
         BrierTerm = new double[N];
@@ -35,7 +34,6 @@ internal sealed class MetricSample
         for (int i = 0; i < N; i++)
         {
             int predicted = s.PredictedClass(i), label = s.Labels[i];
-            Predicted[i] = predicted;
             Hit[i] = predicted == label ? 1 : 0;
             Confidence[i] = s.Probability(i, predicted);
             TopBin[i] = (byte)ClassificationMetrics.BinOf(Confidence[i], ClassificationMetrics.EceBins);
@@ -86,7 +84,6 @@ internal sealed class MetricSample
     public double? Threshold { get; }
 
     public int[] Labels { get; }
-    public int[] Predicted { get; }
 
     /// <summary>1 when the predicted class (argmax) is the true one, else 0.</summary>
     public double[] Hit { get; }
