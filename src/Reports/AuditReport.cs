@@ -144,19 +144,22 @@ public static class AuditReport
             Mark(gap));
     }
 
-    private static GapMark Mark(MetricValue? gap) => gap switch
+    /// <summary>Worse or better when the gap's interval excludes 0; none otherwise (the console marks gaps by the same rule).</summary>
+    public static GapMark Mark(MetricValue? gap) => gap switch
     {
         { Distinguishable: true, Worse: true } => GapMark.Worse,
         { Distinguishable: true, Worse: false } => GapMark.Better,
         _ => GapMark.None,
     };
 
-    internal static string Marked(GapMark mark, string gap) => mark switch
+    public static string Symbol(GapMark mark) => mark switch
     {
-        GapMark.Worse => $"{WorseMark} {gap}",
-        GapMark.Better => $"{BetterMark} {gap}",
-        _ => gap,
+        GapMark.Worse => WorseMark,
+        GapMark.Better => BetterMark,
+        _ => "",
     };
+
+    internal static string Marked(GapMark mark, string gap) => mark == GapMark.None ? gap : $"{Symbol(mark)} {gap}";
 
     private static IEnumerable<string> Notes(SiteResult site, IReadOnlyList<MetricDefinition> headline)
     {
@@ -213,7 +216,7 @@ public static class AuditReport
     {
         var curve = site.Calibration;
         bool risk = curve.Kind == "positive_class";
-        string title = $"{site.Name} (n={ReportFormat.Count(site.N)}, ECE={ReportFormat.Metric(ValueOf(site.Metrics, MetricKeys.Ece))})";
+        string title = $"{site.Name} (n={ReportFormat.Count(site.N)}, ECE={ReportFormat.Metric(site.Metrics.ValueOf(MetricKeys.Ece))})";
         return new ReliabilityChart(
             site.Name,
             title,
@@ -290,5 +293,4 @@ public static class AuditReport
 
     private static MetricValue? Get(MetricSet set, string key) => set.TryGet(key, out var v) ? v : null;
 
-    private static double? ValueOf(MetricSet set, string name) => set.TryGet(name, out var v) ? v.Value : null;
 }

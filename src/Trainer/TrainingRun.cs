@@ -15,9 +15,6 @@ public static class TrainingRun
 {
     public const string SplitMethod = "internal validation: stratified by label, grouped by patient_id (site + patient), seeded";
 
-    /// <summary>Names the development sample's bootstrap stream; the validator uses the same, so equal settings give equal intervals.</summary>
-    public const string DevelopmentSampleKey = "development";
-
     public static TrainingOutcome Run(IReadOnlyList<string> siteFolders, TrainingOptions options,
         ITrainingProgress? progress = null, CancellationToken cancellation = default)
     {
@@ -37,7 +34,7 @@ public static class TrainingRun
             var scored = predictions.ToScored(data.ClassNames, data.PositiveClassIndex);
             var operatingPoint = scored.IsBinary ? OperatingThreshold.Choose(scored, options.Threshold) : null;
             var intervals = new IntervalOptions { Seed = options.Seed };
-            var estimate = MetricEstimator.Estimate(scored, operatingPoint?.Threshold, intervals, DevelopmentSampleKey, cancellation);
+            var estimate = MetricEstimator.Estimate(scored, operatingPoint?.Threshold, intervals, DevelopmentEvaluation.SampleKey, cancellation);
             var development = new DevelopmentEvaluation(SplitMethod, scored.Count, ClassCounts(data, split.Validation), estimate.Metrics)
             {
                 Intervals = intervals,

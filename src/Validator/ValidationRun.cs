@@ -26,9 +26,6 @@ public sealed record ValidationOptions
 /// </summary>
 public static class ValidationRun
 {
-    /// <summary>The development sample's bootstrap stream name, as the trainer used it: equal settings give equal intervals.</summary>
-    public const string DevelopmentSampleKey = "development";
-
     /// <param name="predictionsDestination">Receives predictions.csv as scoring streams.</param>
     /// <param name="beforeScoring">Called with the loaded model before any site is scored (to check inputs that depend on it).</param>
     public static ValidationResults Run(string modelPath, IReadOnlyList<string> siteFolders, ValidationOptions options,
@@ -57,7 +54,7 @@ public static class ValidationRun
         double? threshold = card.OperatingPoint?.Threshold;
         var developmentExamples = card.DevelopmentPredictions?.ToScored(card.ClassNames, card.PositiveClassIndex);
         var development = developmentExamples is null ? null
-            : MetricEstimator.Estimate(developmentExamples, threshold, intervals, DevelopmentSampleKey, cancellation);
+            : MetricEstimator.Estimate(developmentExamples, threshold, intervals, DevelopmentEvaluation.SampleKey, cancellation);
 
         using var predictions = new PredictionsCsv(predictionsDestination, card.ClassNames);
         var results = new List<SiteResult>();
@@ -90,7 +87,7 @@ public static class ValidationRun
                 ? card.Development
                 : card.Development with { Metrics = development.Metrics, Intervals = intervals },
             Sites = results,
-            Warnings = Warnings.ForRun(card, developmentExamples, model),
+            Warnings = Warnings.ForRun(card, developmentExamples, model.Execution),
         };
     }
 

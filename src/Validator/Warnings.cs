@@ -58,7 +58,7 @@ internal static class Warnings
         return warnings;
     }
 
-    public static List<ValidationWarning> ForRun(ModelCard card, ScoredExamples? development, HarnessModel model)
+    public static List<ValidationWarning> ForRun(ModelCard card, ScoredExamples? development, DeviceChoice execution)
     {
         var warnings = new List<ValidationWarning>();
         if (development is null)
@@ -74,8 +74,8 @@ internal static class Warnings
                     $"The development reference is too small to compare against: {string.Join(", ", small.Select(x => $"{x.n} '{card.ClassNames[x.c]}'"))} (fewer than {MinDevelopmentEvents}); gap intervals will be very wide.",
                     small.ToDictionary(x => card.ClassNames[x.c], x => (double)x.n)));
         }
-        if (model.Execution.Requested == "auto" && model.Execution.Used != ExecutionProviders.Cuda)
-            warnings.Add(new(WarningCodes.CpuFallback, $"Inference ran on the CPU: {model.Execution.Reason}.", new Dictionary<string, double>()));
+        if (execution.Requested == "auto" && execution.Used != ExecutionProviders.Cuda)
+            warnings.Add(new(WarningCodes.CpuFallback, $"Inference ran on the CPU: {execution.Reason}.", new Dictionary<string, double>()));
         return warnings;
     }
 

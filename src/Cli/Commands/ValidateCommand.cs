@@ -89,8 +89,6 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
     public static ValidationResults Validate(IAnsiConsole console, string model, IReadOnlyList<string> sites,
         ValidationOptions options, string folder, CancellationToken cancellation, string? criteriaFile = null)
     {
-        if (criteriaFile is not null && !File.Exists(criteriaFile))
-            throw new InputException("the criteria file was not found.", "Pass an existing JSON file with --criteria (see README.md).", PathDisplay.Of(criteriaFile));
         IReadOnlyList<Criterion>? criteria = null;
         var progress = new ProgressViews(console);
         var results = progress.Run(() =>

@@ -59,7 +59,8 @@ internal static class ConsoleTables
     private static string GapCell(MetricDefinition metric, MetricValue? gap)
     {
         string text = ReportFormat.GapWithInterval(metric, gap);
-        return gap?.Distinguishable == true ? $"{text} {(gap.Worse == true ? WorseMark : BetterMark)}" : text;
+        string mark = AuditReport.Symbol(AuditReport.Mark(gap));
+        return mark.Length == 0 ? text : $"{text} {mark}";
     }
 
     private static string Verdict(Verdict verdict) => verdict switch

@@ -74,9 +74,6 @@ public sealed record MetricDefinition
         _ => Math.Abs(candidate - Ideal) > Math.Abs(reference - Ideal),
     };
 
-    public string FormatValue(double? value) =>
-        value is { } v && double.IsFinite(v) ? v.ToString(Format, CultureInfo.InvariantCulture) : "—";
-
     public string DirectionText => Direction switch
     {
         MetricDirection.HigherIsBetter => "higher is better",

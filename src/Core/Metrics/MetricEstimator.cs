@@ -147,9 +147,8 @@ public static class MetricEstimator
             }
             else if (OriginalScaleError(method, a) is { } seSite && OriginalScaleError(method, b) is { } seReference)
             {
-                double z = NormalDistribution.Quantile((1 + options.Level) / 2), se = Math.Sqrt(seSite * seSite + seReference * seReference);
                 double span = definition.Maximum - definition.Minimum;
-                ci = new ConfidenceInterval(Math.Max(difference - z * se, -span), Math.Min(difference + z * se, span), options.Level, method);
+                ci = Normal(difference, Math.Sqrt(seSite * seSite + seReference * seReference), options.Level, -span, span, method);
             }
             else note = "no interval: " + (a.StandardError is null ? "the site's" : "the development") + " standard error is undefined";
 
@@ -202,15 +201,24 @@ public static class MetricEstimator
         }
         else if (point.StandardError is { } se && double.IsFinite(se))
         {
-            double z = NormalDistribution.Quantile((1 + options.Level) / 2);
-            ci = method == IntervalMethod.LogWald
-                ? new ConfidenceInterval(value * Math.Exp(-z * se), value * Math.Exp(z * se), options.Level, method)
-                : new ConfidenceInterval(Math.Max(value - z * se, definition.Minimum), Math.Min(value + z * se, definition.Maximum), options.Level, method);
+            if (method == IntervalMethod.LogWald)
+            {
+                var (lower, upper) = Intervals.WaldInterval(Math.Log(value), se, options.Level);
+                ci = new ConfidenceInterval(Math.Exp(lower), Math.Exp(upper), options.Level, method);
+            }
+            else ci = Normal(value, se, options.Level, definition.Minimum, definition.Maximum, method);
         }
         else note ??= method == IntervalMethod.DeLong
             ? "no interval: DeLong's variance needs at least two examples of each class"
             : "no interval: the standard error is undefined";
         return new MetricValue(value) { Ci = ci, Note = note };
+    }
+
+    /// <summary>estimate ± z·SE (the Wald interval; DeLong's for AUROC), clamped to the metric's range.</summary>
+    private static ConfidenceInterval Normal(double estimate, double standardError, double level, double minimum, double maximum, IntervalMethod method)
+    {
+        var (lower, upper) = Intervals.WaldInterval(estimate, standardError, level);
+        return new ConfidenceInterval(Math.Max(lower, minimum), Math.Min(upper, maximum), level, method);
     }
 
     /// <summary>Percentile interval (quantile type 7, as R's default) of the defined replicates, clamped to the metric's range.</summary>

@@ -4,8 +4,8 @@ namespace Harness.Core.Metrics;
 /// A scored sample prepared once for many weighted evaluations (the point estimate has every
 /// weight 1; a bootstrap resample gives each row how many times it was drawn). Everything that
 /// does not depend on the weights is computed here, laid out so that each resample's sweeps read
-/// memory in order and branch on nothing the weights decide: each row's hit, confusion cell,
-/// loss terms and bin; the orders by score with their runs of tied scores; the loess atoms.
+/// memory in order and branch on nothing the weights decide: each row's hit, event and threshold
+/// flags, loss terms and bin; the orders by score with their runs of tied scores; the loess atoms.
 /// </summary>
 internal sealed class MetricSample
 {
@@ -65,11 +65,9 @@ internal sealed class MetricSample
         Ranked = ScoredClasses.Select(c => new RankedClass(s, c, SortedBy(i => s.Probability(i, c)))).ToArray();
         if (Positive is int positive)
         {
-            var ranked = Ranked[Array.IndexOf(ScoredClasses, positive)];
-            RiskOrder = ranked.Order;
-            SortedRisk = ranked.Score;
-            SortedEvent = ranked.IsClass;
-            RiskSorted = RiskOrder.Select((row, k) => row == k).All(x => x);
+            RiskRank = Array.IndexOf(ScoredClasses, positive);
+            var ranked = Ranked[RiskRank];
+            RiskSorted = ranked.Order.Select((row, k) => row == k).All(x => x);
             LoessAtoms = ranked.Runs.Length - 1 <= ResampleLoessNodes ? ranked.Runs : Atoms(ranked.Runs, N, ResampleLoessNodes);
         }
     }
@@ -114,10 +112,11 @@ internal sealed class MetricSample
 
     public RankedClass[] Ranked { get; }
 
-    /// <summary>Binary models: the rows by ascending positive-class risk, and the risk and outcome (0/1) in that order.</summary>
-    public int[]? RiskOrder { get; }
-    public double[]? SortedRisk { get; }
-    public double[]? SortedEvent { get; }
+    /// <summary>Binary models: the index in <see cref="Ranked"/> of the positive class's ranking (rows by ascending risk); -1 otherwise.</summary>
+    public int RiskRank { get; } = -1;
+
+    /// <summary>Binary models: the ranking by risk (its Score is the sorted risk, IsClass the outcome in that order).</summary>
+    public RankedClass? RiskRanking => RiskRank >= 0 ? Ranked[RiskRank] : null;
 
     /// <summary>True when the rows already are in ascending-risk order (as the estimator arranges): weights need no gathering.</summary>
     public bool RiskSorted { get; }

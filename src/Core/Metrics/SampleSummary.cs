@@ -33,9 +33,9 @@ internal sealed class SampleSummary
         _pointEstimate = weights.All(w => w == 1);
         _flexible = new(FlexibleCalibrationOf);
         _inOrder = new double[]?[sample.Ranked.Length];
-        _intercept = new(() => LogisticCalibration.Intercept(sample.SortedRisk, sample.SortedEvent, InScoreOrder()));
-        _slope = new(() => LogisticCalibration.Slope(sample.SortedRisk, sample.SortedEvent, InScoreOrder()));
-        _delong = new(() => DeLong.Compute(sample.SortedRisk, sample.SortedEvent!.Select(e => e == 1).ToArray(), InScoreOrder()));
+        _intercept = new(() => LogisticCalibration.Intercept(sample.RiskRanking!.Score, sample.RiskRanking.IsClass, InScoreOrder()));
+        _slope = new(() => LogisticCalibration.Slope(sample.RiskRanking!.Score, sample.RiskRanking.IsClass, InScoreOrder()));
+        _delong = new(() => DeLong.Compute(sample.RiskRanking!.Score, sample.RiskRanking.IsClass.Select(e => e == 1).ToArray(), InScoreOrder()));
     }
 
     public MetricSample Sample { get; }
@@ -163,7 +163,7 @@ internal sealed class SampleSummary
     private void RankSweep(int k)
     {
         var ranked = Sample.Ranked[k];
-        double[] isClass = ranked.IsClass, w = InOrder(ranked.Order, k);
+        double[] isClass = ranked.IsClass, w = InOrder(k);
         int[] runs = ranked.Runs;
         double positives = ClassWeight[ranked.Class], negatives = N - positives; // from the row sweep
         if (positives == 0) return;
@@ -250,16 +250,17 @@ internal sealed class SampleSummary
     private readonly double[]?[] _inOrder;
 
     /// <summary>The weights in a ranked class's order: the weights themselves when rows are already in that order.</summary>
-    private double[] InOrder(int[] order, int k)
+    private double[] InOrder(int k)
     {
-        if (Sample.RiskSorted && ReferenceEquals(order, Sample.RiskOrder)) return _weights;
+        if (Sample.RiskSorted && k == Sample.RiskRank) return _weights;
         if (_inOrder[k] is { } cached) return cached;
+        int[] order = Sample.Ranked[k].Order;
         var w = new double[order.Length];
         for (int i = 0; i < order.Length; i++) w[i] = _weights[order[i]];
         return _inOrder[k] = w;
     }
 
-    private double[] InScoreOrder() => InOrder(Sample.RiskOrder!, Array.IndexOf(Sample.ScoredClasses, Sample.Positive!.Value));
+    private double[] InScoreOrder() => InOrder(Sample.RiskRank);
 
     /// <summary>
     /// The loess calibration curve. The point estimate (every weight 1) fits every distinct risk (or
@@ -270,7 +271,7 @@ internal sealed class SampleSummary
     private FlexibleCalibrationResult? FlexibleCalibrationOf()
     {
         var sample = Sample;
-        if (sample.SortedRisk is not { } risk || sample.SortedEvent is not { } events) return null;
+        if (sample.RiskRanking is not { Score: var risk, IsClass: var events }) return null;
         double[] w = InScoreOrder();
         if (_pointEstimate) return FlexibleCalibration.Compute(risk, events, w);
         int[] atoms = sample.LoessAtoms!;

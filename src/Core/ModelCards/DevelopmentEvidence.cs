@@ -13,6 +13,9 @@ namespace Harness.Core.ModelCards;
 /// <param name="Split">How the held-back rows were chosen, in words.</param>
 public sealed record DevelopmentEvaluation(string Split, int N, IReadOnlyDictionary<string, int> ClassCounts, MetricSet Metrics)
 {
+    /// <summary>Names the development sample's bootstrap stream for trainer and validator alike: equal settings give equal intervals.</summary>
+    public const string SampleKey = "development";
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IntervalOptions? Intervals { get; init; }
 }
