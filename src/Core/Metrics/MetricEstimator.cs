@@ -67,26 +67,59 @@ public static class MetricEstimator
         {
             foreach (int k in bootstrapped) replicates[k] = new double[options.Resamples];
             var bootstrap = new Bootstrap(examples.Labels, examples.Clusters, examples.ClassCount, options.Seed, sampleKey);
-            // Parallel.For calls localInit once per task and keeps replacing its tasks, so buffers made there
-            // would be remade many times over (megabytes each at a million rows): tasks borrow them from a pool.
-            var pool = new System.Collections.Concurrent.ConcurrentBag<(double[] Weights, int[] Counts)>();
-            Parallel.For(0, options.Resamples,
-                new ParallelOptions { CancellationToken = cancellation },
-                () => pool.TryTake(out var buffers) ? buffers : (new double[examples.Count], new int[bootstrap.ClusterCount]),
-                (b, _, scratch) =>
-                {
-                    bootstrap.Resample(b, scratch.Item1, scratch.Item2);
-                    var resampled = SampleSummary.Compute(sample, scratch.Item1);
-                    foreach (int k in bootstrapped) replicates[k]![b] = definitions[k].Value(resampled).Value ?? double.NaN;
-                    return scratch;
-                },
-                pool.Add);
+            void Keep(int b, SampleSummary resampled)
+            {
+                foreach (int k in bootstrapped) replicates[k]![b] = definitions[k].Value(resampled).Value ?? double.NaN;
+            }
+            if (sample.RiskSorted) ResampleBinary(sample, bootstrap, options.Resamples, Keep, cancellation);
+            else ResampleAny(sample, bootstrap, options.Resamples, Keep, cancellation);
         }
 
         var metrics = new MetricSet();
         for (int k = 0; k < definitions.Count; k++)
             metrics.Add(definitions[k].Key, Describe(definitions[k], examples.IsBinary, points[k], replicates[k], options));
         return new SampleEstimate(definitions, points, replicates, metrics, summary.Flexible, options.Resamples, examples.IsBinary);
+    }
+
+    /// <summary>
+    /// Binary samples (rows in ascending order of risk): <see cref="BinaryResampler.Lanes"/> resamples
+    /// per task, side by side. Parallel.For calls localInit once per task and keeps replacing its
+    /// tasks, so buffers made there would be remade many times over (a megabyte per lane at a
+    /// million rows): tasks borrow them from a pool.
+    /// </summary>
+    private static void ResampleBinary(MetricSample sample, Bootstrap bootstrap, int resamples, Action<int, SampleSummary> keep, CancellationToken cancellation)
+    {
+        const int lanes = BinaryResampler.Lanes;
+        var resampler = new BinaryResampler(sample, bootstrap.PositionOfRow);
+        var pool = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
+        Parallel.For(0, (resamples + lanes - 1) / lanes,
+            new ParallelOptions { CancellationToken = cancellation },
+            () => pool.TryTake(out var counts) ? counts : new byte[bootstrap.Positions * lanes],
+            (batch, _, counts) =>
+            {
+                // The last batch may draw resamples beyond the last one: they are summarised and not kept.
+                bootstrap.Draw(batch * lanes, lanes, counts);
+                var summaries = resampler.Summarise(counts);
+                for (int lane = 0; lane < lanes && batch * lanes + lane < resamples; lane++) keep(batch * lanes + lane, summaries[lane]);
+                return counts;
+            },
+            pool.Add);
+    }
+
+    /// <summary>Any sample, one resample per task, each summarised by <see cref="SampleSummary"/>'s sweeps.</summary>
+    private static void ResampleAny(MetricSample sample, Bootstrap bootstrap, int resamples, Action<int, SampleSummary> keep, CancellationToken cancellation)
+    {
+        var pool = new System.Collections.Concurrent.ConcurrentBag<(double[] Weights, byte[] Counts)>();
+        Parallel.For<(double[] Weights, byte[] Counts)>(0, resamples,
+            new ParallelOptions { CancellationToken = cancellation },
+            () => pool.TryTake(out var buffers) ? buffers : (new double[sample.N], new byte[bootstrap.Positions]),
+            (b, _, buffers) =>
+            {
+                bootstrap.Resample(b, buffers.Weights, buffers.Counts);
+                keep(b, SampleSummary.Compute(sample, buffers.Weights));
+                return buffers;
+            },
+            pool.Add);
     }
 
     /// <summary>

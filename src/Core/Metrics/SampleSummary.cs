@@ -12,14 +12,14 @@ namespace Harness.Core.Metrics;
 /// </summary>
 internal sealed class SampleSummary
 {
-    private readonly double[] _weights;
+    private readonly double[]? _weights;
     private readonly bool _pointEstimate;
     private readonly Lazy<FlexibleCalibrationResult?> _flexible;
     private readonly Lazy<WaldEstimate?> _intercept;
     private readonly Lazy<(WaldEstimate Intercept, WaldEstimate Slope)?> _slope;
     private readonly Lazy<AurocVariance?> _delong;
 
-    private SampleSummary(MetricSample sample, double[] weights)
+    private SampleSummary(MetricSample sample, double[]? weights, Func<FlexibleCalibrationResult?>? flexible = null)
     {
         Sample = sample;
         _weights = weights;
@@ -30,8 +30,8 @@ internal sealed class SampleSummary
         BinCorrect = new double[ClassificationMetrics.EceBins];
         Auroc = new double?[sample.ScoredClasses.Length];
         AveragePrecision = new double?[sample.ScoredClasses.Length];
-        _pointEstimate = weights.All(w => w == 1);
-        _flexible = new(FlexibleCalibrationOf);
+        _pointEstimate = weights is not null && weights.All(w => w == 1);
+        _flexible = new(flexible ?? FlexibleCalibrationOf);
         _inOrder = new double[]?[sample.Ranked.Length];
         _intercept = new(() => LogisticCalibration.Intercept(sample.RiskRanking!.Score, sample.RiskRanking.IsClass, InScoreOrder()));
         _slope = new(() => LogisticCalibration.Slope(sample.RiskRanking!.Score, sample.RiskRanking.IsClass, InScoreOrder()));
@@ -97,7 +97,7 @@ internal sealed class SampleSummary
     private void RowSweep()
     {
         var m = Sample;
-        double[] w = _weights, hit = m.Hit, brierTerm = m.BrierTerm, logLossTerm = m.LogLossTerm, confidence = m.Confidence;
+        double[] w = Weights, hit = m.Hit, brierTerm = m.BrierTerm, logLossTerm = m.LogLossTerm, confidence = m.Confidence;
         double[] risk = m.Risk, events = m.Event, atThreshold = m.AtThreshold;
         int[] labels = m.Labels;
         byte[] bin = m.TopBin;
@@ -138,13 +138,7 @@ internal sealed class SampleSummary
         }
         Flush();
         (N, Correct, Expected, BrierSum, LogLossSum) = (n, correct, expected, brier, logLoss);
-        if (m.Positive is int pos)
-        {
-            (ClassWeight[pos], ClassWeight[1 - pos]) = (positives, n - positives);
-            (CorrectByClass[pos], CorrectByClass[1 - pos]) = (correctPositives, correct - correctPositives);
-            (TruePositives, FalsePositives) = (truePositives, atOrAbove - truePositives);
-            (FalseNegatives, TrueNegatives) = (positives - truePositives, n - positives - (atOrAbove - truePositives));
-        }
+        if (m.IsBinary) SetBinaryCounts(positives, correctPositives, atOrAbove, truePositives);
 
         void Flush()
         {
@@ -153,6 +147,38 @@ internal sealed class SampleSummary
             BinCorrect[current] += binCorrect;
             binCount = binConfidence = binCorrect = 0;
         }
+    }
+
+    /// <summary>Class weights, per-class hits and the confusion counts of a binary model from N, Correct and the positive-class sums.</summary>
+    private void SetBinaryCounts(double positives, double correctPositives, double atOrAbove, double truePositives)
+    {
+        int pos = Sample.Positive!.Value;
+        (ClassWeight[pos], ClassWeight[1 - pos]) = (positives, N - positives);
+        (CorrectByClass[pos], CorrectByClass[1 - pos]) = (correctPositives, Correct - correctPositives);
+        (TruePositives, FalsePositives) = (truePositives, atOrAbove - truePositives);
+        (FalseNegatives, TrueNegatives) = (positives - truePositives, N - positives - (atOrAbove - truePositives));
+    }
+
+    /// <summary>
+    /// A binary resample's summary from the sums <see cref="BinaryResampler"/> gathers for it: the
+    /// totals, the positive-class sums, the equal-width bins, equal-mass ECE, average precision (sum
+    /// over runs of tied risks of the run's events times the precision at its risk, not yet divided by
+    /// the events) and the loess atoms' weight, weighted risk and weighted events.
+    /// </summary>
+    internal static SampleSummary OfBinaryResample(MetricSample sample, in BinaryResampleSums sums)
+    {
+        var atoms = sums.Atoms;
+        var s = new SampleSummary(sample, null, () => CurveOnAtoms(sample, atoms.Weight, atoms.Risk, atoms.Events))
+        {
+            N = sums.N, Correct = sums.Correct, Expected = sums.Expected, BrierSum = sums.Brier, LogLossSum = sums.LogLoss,
+            EceEqualMass = sums.EceEqualMass,
+        };
+        s.SetBinaryCounts(sums.Positives, sums.CorrectPositives, sums.AtOrAbove, sums.TruePositivesAtThreshold);
+        sums.BinCount.CopyTo(s.BinCount, 0);
+        sums.BinConfidence.CopyTo(s.BinConfidence, 0);
+        sums.BinCorrect.CopyTo(s.BinCorrect, 0);
+        if (sums.Positives > 0) s.AveragePrecision[0] = sums.PrecisionSum / sums.Positives;
+        return s;
     }
 
     /// <summary>
@@ -196,67 +222,26 @@ internal sealed class SampleSummary
     private void EqualMassSweep()
     {
         var m = Sample;
-        const int bins = ClassificationMetrics.EceBins;
-        long total = (long)Math.Round(N);
-        if (total == 0) return;
-        long size = total / bins, extra = total % bins; // the first `extra` bins hold one more row
-        var count = new double[bins];
-        var confidence = new double[bins];
-        var correct = new double[bins];
+        var bins = new EqualMassBins(N);
         int[] order = m.ByConfidence;
-        double[] conf = m.ConfidenceByConfidence, hit = m.HitByConfidence;
-        int bin = 0;
-        long position = 0, end = BinEnd(0, size, extra);
-        double binCount = 0, binConfidence = 0, binCorrect = 0; // the current bin's sums, stored when it closes
-        for (int k = 0; k < order.Length; k++)
-        {
-            // A row drawn w times occupies positions [position, position + w). Mostly that lies inside the
-            // current bin (a row of weight 0 adds nothing); only at the 14 bin ends is a row split.
-            double w = _weights[order[k]];
-            long remaining = (long)w;
-            if (position + remaining < end)
-            {
-                binCount += w;
-                binConfidence += w * conf[k];
-                binCorrect += w * hit[k];
-                position += remaining;
-                continue;
-            }
-            while (remaining > 0)
-            {
-                long take = Math.Min(remaining, end - position);
-                binCount += take;
-                binConfidence += take * conf[k];
-                binCorrect += take * hit[k];
-                position += take;
-                remaining -= take;
-                if (position == end)
-                {
-                    (count[bin], confidence[bin], correct[bin]) = (binCount, binConfidence, binCorrect);
-                    (binCount, binConfidence, binCorrect) = (0, 0, 0);
-                    if (bin + 1 < bins) end = BinEnd(++bin, size, extra);
-                }
-            }
-        }
-        double ece = 0;
-        for (int b = 0; b < bins; b++)
-            if (count[b] > 0) ece += count[b] / total * Math.Abs(correct[b] / count[b] - confidence[b] / count[b]);
-        EceEqualMass = ece;
+        double[] weights = Weights, conf = m.ConfidenceByConfidence, hit = m.HitByConfidence;
+        for (int k = 0; k < order.Length; k++) bins.Add(weights[order[k]], conf[k], hit[k]);
+        EceEqualMass = bins.Ece();
     }
 
-    private static long BinEnd(int bin, long size, long extra) =>
-        bin < extra ? (bin + 1) * (size + 1) : extra * (size + 1) + (bin - extra + 1) * size;
-
     private readonly double[]?[] _inOrder;
+
+    private double[] Weights => _weights ?? throw new InvalidOperationException("A resample summarised from sums has no per-row weights.");
 
     /// <summary>The weights in a ranked class's order: the weights themselves when rows are already in that order.</summary>
     private double[] InOrder(int k)
     {
-        if (Sample.RiskSorted && k == Sample.RiskRank) return _weights;
+        if (Sample.RiskSorted && k == Sample.RiskRank) return Weights;
         if (_inOrder[k] is { } cached) return cached;
         int[] order = Sample.Ranked[k].Order;
         var w = new double[order.Length];
-        for (int i = 0; i < order.Length; i++) w[i] = _weights[order[i]];
+        double[] weights = Weights;
+        for (int i = 0; i < order.Length; i++) w[i] = weights[order[i]];
         return _inOrder[k] = w;
     }
 
@@ -276,20 +261,92 @@ internal sealed class SampleSummary
         if (_pointEstimate) return FlexibleCalibration.Compute(risk, events, w);
         int[] atoms = sample.LoessAtoms!;
         int count = atoms.Length - 1;
+        var (sw, swx, swy) = (new double[count], new double[count], new double[count]);
+        for (int a = 0; a < count; a++)
+            for (int i = atoms[a]; i < atoms[a + 1]; i++)
+            {
+                sw[a] += w[i];
+                swx[a] += w[i] * risk[i];
+                swy[a] += w[i] * events[i];
+            }
+        return CurveOnAtoms(sample, sw, swx, swy);
+    }
+
+    /// <summary>The loess curve through the loess atoms, each at its weighted mean risk and outcome with its total weight.</summary>
+    private static FlexibleCalibrationResult? CurveOnAtoms(MetricSample sample, double[] weight, double[] weightedRisk, double[] weightedEvents)
+    {
+        int[] atoms = sample.LoessAtoms!;
+        double[] risk = sample.RiskRanking!.Score;
+        int count = atoms.Length - 1;
         var (x, y, aw) = (new double[count], new double[count], new double[count]);
         for (int a = 0; a < count; a++)
         {
-            double sw = 0, swx = 0, swy = 0;
-            for (int i = atoms[a]; i < atoms[a + 1]; i++)
-            {
-                sw += w[i];
-                swx += w[i] * risk[i];
-                swy += w[i] * events[i];
-            }
+            double sw = weight[a];
             // An atom's weighted mean stays within its risks, so atoms stay sorted; an empty one keeps its first risk.
-            x[a] = sw > 0 ? Math.Clamp(swx / sw, risk[atoms[a]], risk[atoms[a + 1] - 1]) : risk[atoms[a]];
-            (y[a], aw[a]) = sw > 0 ? (swy / sw, sw) : (0, 0);
+            x[a] = sw > 0 ? Math.Clamp(weightedRisk[a] / sw, risk[atoms[a]], risk[atoms[a + 1] - 1]) : risk[atoms[a]];
+            (y[a], aw[a]) = sw > 0 ? (weightedEvents[a] / sw, sw) : (0, 0);
         }
         return FlexibleCalibration.ComputeOnNodes(x, y, aw, curvePoints: 2);
     }
+}
+
+/// <summary>
+/// Top-label ECE over <see cref="ClassificationMetrics.EceBins"/> bins of equal count, fed the rows in
+/// ascending order of confidence, each with its weight (numpy's array_split sizes: the first
+/// total mod bins bins hold one row more). A row of weight w occupies positions [Position, Position + w);
+/// only where that crosses a bin's end is it split between bins.
+/// </summary>
+internal sealed class EqualMassBins
+{
+    private const int Bins = ClassificationMetrics.EceBins;
+    private readonly long _total, _size, _extra;
+    private readonly double[] _count = new double[Bins], _confidence = new double[Bins], _correct = new double[Bins];
+    private int _bin;
+
+    public EqualMassBins(double n)
+    {
+        _total = (long)Math.Round(n);
+        (_size, _extra) = (_total / Bins, _total % Bins);
+        End = _total == 0 ? double.PositiveInfinity : BinEnd(0);
+    }
+
+    /// <summary>Positions filled so far, where the current bin ends (infinite once the last has closed), and the current bin's sums.</summary>
+    public double Position, End, Count, Confidence, Correct;
+
+    public void Add(double w, double confidence, double hit)
+    {
+        if (Position + w < End)
+        {
+            Count += w;
+            Confidence += w * confidence;
+            Correct += w * hit;
+            Position += w;
+            return;
+        }
+        for (double remaining = w; remaining > 0;)
+        {
+            double take = Math.Min(remaining, End - Position);
+            Count += take;
+            Confidence += take * confidence;
+            Correct += take * hit;
+            Position += take;
+            remaining -= take;
+            if (Position == End)
+            {
+                (_count[_bin], _confidence[_bin], _correct[_bin]) = (Count, Confidence, Correct);
+                (Count, Confidence, Correct) = (0, 0, 0);
+                End = ++_bin < Bins ? BinEnd(_bin) : double.PositiveInfinity;
+            }
+        }
+    }
+
+    public double Ece()
+    {
+        double ece = 0;
+        for (int b = 0; b < Bins; b++)
+            if (_count[b] > 0) ece += _count[b] / _total * Math.Abs(_correct[b] / _count[b] - _confidence[b] / _count[b]);
+        return ece;
+    }
+
+    private double BinEnd(int bin) => bin < _extra ? (bin + 1) * (_size + 1) : _extra * (_size + 1) + (bin - _extra + 1) * _size;
 }

@@ -90,7 +90,7 @@ public class IntervalCoverageTests(ITestOutputHelper output)
             var (sorted, originalRows) = MetricEstimator.InRiskOrder(examples);
             var sample = new MetricSample(sorted, Threshold, originalRows: originalRows);
             var bootstrap = new Bootstrap(sorted.Labels, null, sorted.ClassCount, r, "coverage");
-            var counts = new int[bootstrap.ClusterCount];
+            var counts = new byte[bootstrap.Positions];
             for (int b = 0; b < Resamples; b++)
             {
                 bootstrap.Resample(b, weights, counts);
