@@ -102,6 +102,7 @@ internal sealed class BinaryResampler
     // segment j alone, rows [cuts[j], cuts[j + 1]) (restarted at each cut: no cancellation).
     private const int Weight = 0, Events = 1, Hits = 2, HitEvents = 3, Risk = 4, Brier = 5, LogLoss = 6, Confidence = 7, SumCount = 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call: small samples never warm it up
     private Vector256<double>[] RiskOrderSweep(byte[] counts, out Vector256<double> precisionSum)
     {
         float[] risk = _risk, confidence = _confidence;
@@ -149,6 +150,7 @@ internal sealed class BinaryResampler
         return recorded;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private EqualMassBins[] ConfidenceOrderSweep(byte[] counts, Vector256<double> n)
     {
         int[] position = _positionByConfidence;
