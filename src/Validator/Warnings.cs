@@ -74,6 +74,10 @@ internal static class Warnings
                     $"The development reference is too small to compare against: {string.Join(", ", small.Select(x => $"{x.n} '{card.ClassNames[x.c]}'"))} (fewer than {MinDevelopmentEvents}); gap intervals will be very wide.",
                     small.ToDictionary(x => card.ClassNames[x.c], x => (double)x.n)));
         }
+        if (card.Digest is null)
+            warnings.Add(new(WarningCodes.UnsealedModel,
+                $"The model file carries no digest (card format {card.Format}, written before Harness sealed its models), so edits made after export cannot be detected. Retrain with this Harness to seal it.",
+                new Dictionary<string, double>()));
         if (execution.Requested == "auto" && execution.Used != ExecutionProviders.Cuda)
             warnings.Add(new(WarningCodes.CpuFallback, $"Inference ran on the CPU: {execution.Reason}.", new Dictionary<string, double>()));
         return warnings;

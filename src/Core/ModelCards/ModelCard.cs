@@ -11,12 +11,15 @@ namespace Harness.Core.ModelCards;
 /// scored on its internal validation split (with the predictions themselves, so gaps can have
 /// intervals), its operating threshold, how it was trained, by which Harness and when. Each key
 /// holds plain text or JSON; <see cref="FormatVersion"/> lets readers reject the unknown.
-/// Format 1 (no development predictions, threshold or missing rates) is still read.
+/// Formats 1 (no development predictions, threshold or missing rates) and 2 (no digest) are still read.
 /// </summary>
 public sealed record ModelCard
 {
-    public const string FormatVersion = "2";
+    public const string FormatVersion = "3";
     public const string LegacyFormatVersion = "1";
+
+    /// <summary>Every format this Harness reads.</summary>
+    public static readonly IReadOnlyList<string> ReadableFormats = [LegacyFormatVersion, "2", FormatVersion];
 
     /// <summary>The format the card was read from (what this Harness writes, for a new card).</summary>
     public string Format { get; init; } = FormatVersion;
@@ -43,6 +46,9 @@ public sealed record ModelCard
 
     /// <summary>The trainer's settings, as the trainer names them.</summary>
     public required JsonObject TrainingConfig { get; init; }
+
+    /// <summary>The file's digest as read (<see cref="ModelDigest"/>); null in cards before format 3, which were not sealed.</summary>
+    public string? Digest { get; init; }
 
     public int? PositiveClassIndex => PositiveClass is null ? null : ClassNames.ToList().IndexOf(PositiveClass);
 
@@ -81,6 +87,7 @@ public sealed record ModelCard
         if (OperatingPoint is not null) props.Add(new(Keys.OperatingPoint, JsonSerializer.Serialize(OperatingPoint, HarnessJson.Compact)));
         if (FeatureMissingRates is not null)
             props.Add(new(Keys.FeatureMissingRates, JsonSerializer.Serialize(FeatureMissingRates, HarnessJson.Compact)));
+        props.Add(new(ModelDigest.Key, ModelDigest.Placeholder)); // sealed when the file is written
         return props;
     }
 
@@ -104,9 +111,12 @@ public sealed record ModelCard
         }
 
         string format = Get(Keys.Format);
-        if (format != FormatVersion && format != LegacyFormatVersion)
-            throw new InputException($"the model card format is '{format}'; this Harness reads '{LegacyFormatVersion}' and '{FormatVersion}'.",
+        if (!ReadableFormats.Contains(format))
+            throw new InputException($"the model card format is '{format}'; this Harness reads {string.Join(", ", ReadableFormats.Select(f => $"'{f}'"))}.",
                 "Use the Harness version that trained the model, or retrain.", modelFile);
+        string? digest = metadata.GetValueOrDefault(ModelDigest.Key);
+        if (digest is null && format == FormatVersion)
+            throw Altered(modelFile, "its card has no digest");
 
         var card = new ModelCard
         {
@@ -122,6 +132,7 @@ public sealed record ModelCard
             DevelopmentPredictions = Optional<DevelopmentPredictions>(Keys.DevelopmentPredictions),
             OperatingPoint = Optional<OperatingPoint>(Keys.OperatingPoint),
             FeatureMissingRates = Optional<Dictionary<string, double>>(Keys.FeatureMissingRates),
+            Digest = digest,
         };
         if (card.DevelopmentPredictions is { } predictions && predictions.ClassCount != card.ClassNames.Count)
             throw new InputException("the model's development predictions do not have one probability per class.",
@@ -131,6 +142,11 @@ public sealed record ModelCard
                 "Re-export the model with 'harness train'.", modelFile);
         return card;
     }
+
+    /// <summary>The error for a model file that is not as 'harness train' wrote it.</summary>
+    public static InputException Altered(string modelFile, string why) =>
+        new($"the model file was altered after export ({why}).",
+            "Use model.onnx exactly as 'harness train' wrote it; retrain if the model or its card must change.", modelFile);
 }
 
 /// <summary>A site the model was trained on: its name, how many rows it gave, and which exact file.</summary>

@@ -78,10 +78,12 @@ public static class OnnxExport
         return onnx;
     }
 
+    /// <summary>Writes the model sealed: its card's digest placeholder replaced by the file's digest (<see cref="ModelDigest"/>).</summary>
     public static void Save(ModelProto onnx, string path)
     {
-        using var file = File.Create(path);
-        onnx.WriteTo(file);
+        byte[] bytes = onnx.ToByteArray();
+        ModelDigest.Seal(bytes);
+        File.WriteAllBytes(path, bytes);
     }
 
     private static NodeProto Node(string op, string[] inputs, string output)

@@ -26,7 +26,7 @@ public static class ExecutionProviders
             failure = "this ONNX Runtime build has no CUDA execution provider";
         else
         {
-            int mark = OrtLog.Mark();
+            long mark = OrtLog.Mark();
             try
             {
                 options.AppendExecutionProvider_CUDA(0);

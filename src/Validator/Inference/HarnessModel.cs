@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Harness.Core;
 using Harness.Core.ModelCards;
 using Microsoft.ML.OnnxRuntime;
@@ -35,11 +36,13 @@ public sealed class HarnessModel : IDisposable
         if (!File.Exists(path))
             throw new InputException("model file not found.", "Pass the model.onnx written by 'harness train' with --model.", shown);
 
+        // One read: the bytes ONNX Runtime loads are the bytes whose digest is checked and whose SHA-256 is reported.
+        byte[] bytes = File.ReadAllBytes(path);
         var (options, execution) = ExecutionProviders.Create(device);
         InferenceSession session;
         try
         {
-            session = new InferenceSession(path, options);
+            session = new InferenceSession(bytes, options);
         }
         catch (OnnxRuntimeException e)
         {
@@ -54,8 +57,10 @@ public sealed class HarnessModel : IDisposable
         try
         {
             var card = ModelCard.FromMetadata(session.ModelMetadata.CustomMetadataMap, shown);
+            if (card.Digest is { } digest && !ModelDigest.Matches(bytes, digest))
+                throw ModelCard.Altered(shown, "its digest does not match its graph and card");
             CheckContract(session, card, shown);
-            return new HarnessModel(Path.GetFullPath(path), FileHash.Sha256Hex(path), session, card, execution);
+            return new HarnessModel(Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(bytes)), session, card, execution);
         }
         catch
         {

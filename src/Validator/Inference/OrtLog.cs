@@ -11,7 +11,8 @@ namespace Harness.Validator.Inference;
 internal static class OrtLog
 {
     private const int Kept = 32;
-    private static readonly ConcurrentQueue<string> Errors = new();
+    private static readonly ConcurrentQueue<(long Number, string Message)> Errors = new();
+    private static long _logged; // errors logged so far: numbers stay meaningful after old ones are dropped
     private static readonly DOrtLoggingFunction Logger = Log; // kept alive: native code holds a pointer to it
     private static readonly Lock Gate = new();
 
@@ -32,14 +33,14 @@ internal static class OrtLog
     }
 
     /// <summary>Error messages logged since <paramref name="mark"/> (a count from <see cref="Mark"/>).</summary>
-    public static IReadOnlyList<string> Since(int mark) => Errors.Skip(mark).ToList();
+    public static IReadOnlyList<string> Since(long mark) => Errors.Where(e => e.Number >= mark).Select(e => e.Message).ToList();
 
-    public static int Mark() => Errors.Count;
+    public static long Mark() => Interlocked.Read(ref _logged);
 
     private static void Log(IntPtr param, OrtLoggingLevel severity, string category, string logId, string codeLocation, string message)
     {
         if (severity < OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR) return;
-        Errors.Enqueue(message);
+        Errors.Enqueue((Interlocked.Increment(ref _logged) - 1, message));
         while (Errors.Count > Kept) Errors.TryDequeue(out _);
     }
 }

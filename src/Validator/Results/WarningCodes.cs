@@ -24,6 +24,9 @@ public static class WarningCodes
     /// <summary>The model card (format 1) carries no development predictions: gaps have no intervals.</summary>
     public const string NoDevelopmentPredictions = "no_development_predictions";
 
+    /// <summary>The model file carries no digest (a card before format 3): edits after export cannot be detected.</summary>
+    public const string UnsealedModel = "unsealed_model";
+
     /// <summary>--device auto fell back to the CPU.</summary>
     public const string CpuFallback = "cpu_fallback";
 

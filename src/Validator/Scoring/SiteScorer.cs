@@ -42,6 +42,11 @@ internal static class SiteScorer
             if (batchRows.Count == 0) return;
             float[] p = model.Predict(batch.AsMemory(0, batchRows.Count * width), batchRows.Count);
             for (int r = 0; r < batchRows.Count; r++)
+                if (NotADistribution(p.AsSpan(r * classes, classes)) is { } problem)
+                    throw new InputException($"the model's output for this row is not a probability distribution ({problem}), so nothing can be scored.",
+                        "The model is broken (its graph yields NaN, infinite, negative or unnormalised outputs, here perhaps from an extreme feature value): check this row, and re-export the model with 'harness train'.",
+                        file, batchRows[r].Line);
+            for (int r = 0; r < batchRows.Count; r++)
                 predictions.Write(site.Name, batchRows[r].Id, batchRows[r].Label, p.AsSpan(r * classes, classes));
             probabilities.AddRange(p);
             progress?.RowsScored(labels.Count);
@@ -79,5 +84,21 @@ internal static class SiteScorer
             Clusters = patients is null ? null : clusters.ToArray(),
         };
         return new ScoredSite(site, reader.Sha256, scored, missing);
+    }
+
+    /// <summary>Float32 softmax outputs sum to 1 within about 1e-6; more than this is not a softmax.</summary>
+    public const double SumTolerance = 1e-3;
+
+    /// <summary>Why <paramref name="p"/> is not a probability distribution over the classes; null when it is.</summary>
+    internal static string? NotADistribution(ReadOnlySpan<float> p)
+    {
+        double sum = 0;
+        for (int c = 0; c < p.Length; c++)
+        {
+            if (!float.IsFinite(p[c])) return $"class {c + 1} has probability {p[c]}";
+            if (p[c] is < 0 or > 1) return $"class {c + 1} has probability {p[c]:R}, outside [0, 1]";
+            sum += p[c];
+        }
+        return Math.Abs(sum - 1) > SumTolerance ? $"the probabilities sum to {sum:G6}, not 1" : null;
     }
 }
