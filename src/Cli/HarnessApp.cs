@@ -35,6 +35,7 @@ public static class HarnessApp
 
         try
         {
+            CommandLineCheck.Check(args, SettingsOf);
             return app.Run(args, cancellation);
         }
         catch (InputException e)
@@ -58,6 +59,14 @@ public static class HarnessApp
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>Each command's settings, whose declared options <see cref="CommandLineCheck"/> checks the command line against.</summary>
+    private static readonly Dictionary<string, Type> SettingsOf = new()
+    {
+        ["demo"] = typeof(DemoSettings),
+        ["train"] = typeof(TrainSettings),
+        ["validate"] = typeof(ValidateSettings),
+    };
 
     /// <summary>Ctrl-C cancels the running step, whose staged outputs are then removed.</summary>
     private static CancellationToken CancelOnCtrlC()

@@ -37,7 +37,17 @@ public sealed class InputException : Exception
             + (line is null ? "" : $":{line}")
             + (line is not null && column is not null ? $":{column}" : "")
             + ": ";
-        // A quoted CSV cell may hold a line break; the diagnostic stays one line whatever it quotes.
-        return $"{location}{problem} {fix}".TrimEnd().ReplaceLineEndings("\\n");
+        // A quoted CSV cell may hold a line break, or megabytes: the diagnostic stays one readable line whatever it quotes.
+        return $"{location}{Shortened(problem)} {fix}".TrimEnd().ReplaceLineEndings("\\n");
+    }
+
+    /// <summary>Longest problem text shown whole; a longer one (it quotes a huge value) keeps its start and end.</summary>
+    public const int MaxProblemLength = 300;
+
+    private static string Shortened(string problem)
+    {
+        if (problem.Length <= MaxProblemLength) return problem;
+        int head = MaxProblemLength * 2 / 3, tail = MaxProblemLength / 5;
+        return $"{problem[..head]}… [{problem.Length - head - tail:N0} characters left out] …{problem[^tail..]}";
     }
 }

@@ -23,7 +23,7 @@ public static class TrainingRun
         var folders = siteFolders.Select(SiteFolder.Open).ToList(); // every folder checked before any is read
         var sites = folders.Select(SiteData.Load).ToList();
         var data = TrainingData.FromSites(sites, options.PositiveClass);
-        var split = StratifiedGroupSplit.Create(data.Labels, data.Groups, data.ClassNames.Count, options.ValidationFraction, options.Seed);
+        var split = StratifiedGroupSplit.Create(data.Labels, data.Groups, data.ClassNames, options.ValidationFraction, options.Seed);
 
         var network = TabularTrainer.Train(data, split, options, progress, cancellation);
         try

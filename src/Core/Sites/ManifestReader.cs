@@ -12,7 +12,7 @@ public sealed class ManifestReader : IDisposable
 {
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
 
-    private readonly HashingReadStream _bytes;
+    private readonly ManifestStream _bytes;
     private readonly CsvReader _csv;
     private readonly string _file;
     private bool _rowsRead;
@@ -21,7 +21,7 @@ public sealed class ManifestReader : IDisposable
     {
         Site = site;
         _file = PathDisplay.Of(site.ManifestPath);
-        _bytes = new HashingReadStream(File.OpenRead(site.ManifestPath));
+        _bytes = new ManifestStream(File.OpenRead(site.ManifestPath), _file);
         _csv = CsvReader.Create(_bytes, new CsvReaderOptions
         {
             HasHeader = true,

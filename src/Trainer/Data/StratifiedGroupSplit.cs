@@ -11,8 +11,10 @@ public static class StratifiedGroupSplit
 {
     public sealed record Split(int[] Train, int[] Validation);
 
-    public static Split Create(int[] labels, string[] groups, int classCount, double fraction, int seed)
+    /// <param name="classNames">Names errors; one per class index in <paramref name="labels"/>.</param>
+    public static Split Create(int[] labels, string[] groups, IReadOnlyList<string> classNames, double fraction, int seed)
     {
+        int classCount = classNames.Count;
         // A group counts toward the class most of its rows have (ties: lowest class index).
         var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (int i = 0; i < labels.Length; i++)
@@ -26,6 +28,14 @@ public static class StratifiedGroupSplit
             int majority = rows.GroupBy(r => labels[r]).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
             byClass[majority].Add(group);
         }
+
+        // A class needs one patient to fit and one to evaluate, or the development metrics silently leave it out.
+        var lacking = Enumerable.Range(0, classCount).Where(c => byClass[c].Count < 2).ToList();
+        if (lacking.Count > 0)
+            throw new InputException(
+                "the internal validation split needs at least 2 patients of each class (one to fit, one to evaluate), but " +
+                string.Join(", ", lacking.Select(c => $"'{classNames[c]}' has {byClass[c].Count}")) + ".",
+                "Add examples of that class, or merge it into another class in the label column.");
 
         var random = new Random(seed);
         var validation = new List<int>();

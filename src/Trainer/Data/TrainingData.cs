@@ -87,7 +87,23 @@ public sealed class TrainingData
                 row++;
             }
         }
+        RefuseFeaturesMissingEverywhere(featureNames, features, count, sites);
         return new TrainingData(sites, featureNames, classNames, positive, features, labels, groups);
+    }
+
+    /// <summary>
+    /// A feature missing in every training row would be imputed with a constant and its weights never
+    /// trained; where a validation site has it, those untrained weights would move the risks.
+    /// </summary>
+    private static void RefuseFeaturesMissingEverywhere(IReadOnlyList<string> featureNames, float[] features, int count, IReadOnlyList<SiteData> sites)
+    {
+        int width = featureNames.Count;
+        var empty = Enumerable.Range(0, width).Where(f => Enumerable.Range(0, count).All(row => float.IsNaN(features[row * width + f]))).ToList();
+        if (empty.Count == 0) return;
+        string names = string.Join(", ", empty.Select(f => $"'{featureNames[f]}'"));
+        throw new InputException(
+            $"{(empty.Count == 1 ? "feature " + names + " is" : "features " + names + " are")} missing in every one of the {count} training rows ({string.Join(", ", sites.Select(s => s.Site.Name))}), so the model could not learn {(empty.Count == 1 ? "it" : "them")}.",
+            $"Remove the column{(empty.Count == 1 ? "" : "s")} from the training manifests, or add sites where {(empty.Count == 1 ? "it is" : "they are")} recorded.");
     }
 
     /// <summary>Sorted class names; a binary problem puts its positive class second.</summary>

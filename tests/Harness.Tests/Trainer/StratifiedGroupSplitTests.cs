@@ -4,6 +4,8 @@ namespace Harness.Tests.Trainer;
 
 public sealed class StratifiedGroupSplitTests
 {
+    private static readonly string[] TwoClasses = ["no", "yes"];
+
     /// <summary>1 000 rows from 400 patients with 1-5 rows each, about 30% positive patients.</summary>
     private static (int[] Labels, string[] Groups) Patients(int seed)
     {
@@ -27,7 +29,7 @@ public sealed class StratifiedGroupSplitTests
     {
         var (labels, groups) = Patients(1);
 
-        var split = StratifiedGroupSplit.Create(labels, groups, 2, 0.2, seed: 7);
+        var split = StratifiedGroupSplit.Create(labels, groups, TwoClasses, 0.2, seed: 7);
 
         var trainPatients = split.Train.Select(i => groups[i]).ToHashSet();
         Assert.DoesNotContain(split.Validation, i => trainPatients.Contains(groups[i]));
@@ -40,7 +42,7 @@ public sealed class StratifiedGroupSplitTests
     {
         var (labels, groups) = Patients(2);
 
-        var split = StratifiedGroupSplit.Create(labels, groups, 2, 0.2, seed: 7);
+        var split = StratifiedGroupSplit.Create(labels, groups, TwoClasses, 0.2, seed: 7);
 
         // Whole patients of at most 5 rows move at a time, so each class lands within 5 rows of its target.
         for (int c = 0; c < 2; c++)
@@ -56,9 +58,9 @@ public sealed class StratifiedGroupSplitTests
     {
         var (labels, groups) = Patients(3);
 
-        var first = StratifiedGroupSplit.Create(labels, groups, 2, 0.25, seed: 11);
-        var again = StratifiedGroupSplit.Create(labels, groups, 2, 0.25, seed: 11);
-        var other = StratifiedGroupSplit.Create(labels, groups, 2, 0.25, seed: 12);
+        var first = StratifiedGroupSplit.Create(labels, groups, TwoClasses, 0.25, seed: 11);
+        var again = StratifiedGroupSplit.Create(labels, groups, TwoClasses, 0.25, seed: 11);
+        var other = StratifiedGroupSplit.Create(labels, groups, TwoClasses, 0.25, seed: 12);
 
         Assert.Equal(first.Validation, again.Validation);
         Assert.NotEqual(first.Validation, other.Validation);
@@ -70,7 +72,7 @@ public sealed class StratifiedGroupSplitTests
         int[] labels = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1];
         string[] groups = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
 
-        var split = StratifiedGroupSplit.Create(labels, groups, 2, 0.5, seed: 1);
+        var split = StratifiedGroupSplit.Create(labels, groups, TwoClasses, 0.5, seed: 1);
 
         Assert.Equal(1, split.Train.Count(i => labels[i] == 1));
         Assert.Equal(1, split.Validation.Count(i => labels[i] == 1));

@@ -1,0 +1,117 @@
+using System.Text;
+using Harness.Cli;
+using Harness.Tests.Support;
+
+namespace Harness.Tests.Cli;
+
+/// <summary>
+/// Hostile-but-realistic input, case by case: each must end with exit code 1 and one line on stderr
+/// that starts "error: ", names the option or file (with line and column where there is one) and
+/// the fix, with no stack trace and no output or staging folder left behind. Before these checks,
+/// several of them ran to the end and exited 0 with a silently wrong result.
+/// </summary>
+[Collection(NativeCollection.Name)]
+public sealed class BadInputTests(HeartModelFixture heart)
+{
+    /// <summary>A small, valid binary training manifest: 12 patients, 6 of each class.</summary>
+    private const string Valid = "id,label,x,y\n1,0,1,2\n2,1,2,3\n3,0,1,4\n4,1,3,2\n5,0,2,2\n6,1,4,1\n7,0,1,1\n8,1,3,3\n9,0,2,1\n10,1,4,4\n11,0,1,3\n12,1,3,1\n";
+
+    private static void AssertCleanFailure(CliRunner.Result result, TempFolder temp, string[] expected)
+    {
+        Assert.True(result.ExitCode == ExitCodes.InputError, $"exit {result.ExitCode}: {result.Errors}");
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith("error: ", line);
+        foreach (var text in expected) Assert.Contains(text, line);
+        Assert.DoesNotContain("   at ", result.Errors);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path, "out*"));
+        Assert.Empty(Directory.EnumerateDirectories(temp.Path, ".out.partial-*"));
+    }
+
+    /// <summary>Command lines, run in a folder holding the valid site "site" and the heart model as "model.onnx"; "OUT" becomes the output folder.</summary>
+    public static TheoryData<string, string[], string[]> CommandLines => new()
+    {
+        { "misspelt training option", ["train", "--site", "site", "--epoch", "5", "--out", "OUT"], ["unknown option '--epoch'", "Did you mean --epochs?"] },
+        { "misspelt validation option", ["validate", "--modle", "model.onnx", "--site", "site", "--out", "OUT"], ["unknown option '--modle'", "Did you mean --model?"] },
+        { "misspelt demo option", ["demo", "--outt", "OUT"], ["unknown option '--outt'", "Did you mean --out?"] },
+        { "unknown option, nothing close", ["train", "--site", "site", "--colour", "red", "--out", "OUT"], ["unknown option '--colour'", "harness train --help"] },
+        { "stray argument", ["train", "--site", "site", "stray", "--out", "OUT"], ["unexpected argument 'stray'"] },
+        { "option without its value", ["train", "--site", "site", "--out"], ["option '--out' needs a value"] },
+        { "exponent for an integer", ["train", "--site", "site", "--epochs", "1e9", "--out", "OUT"], ["--epochs takes a whole number", "'1e9'", "--epochs 300"] },
+        { "integer beyond int", ["train", "--site", "site", "--patience", "99999999999", "--out", "OUT"], ["--patience", "at most 2,147,483,647"] },
+        { "word for a number", ["train", "--site", "site", "--learning-rate", "fast", "--out", "OUT"], ["--learning-rate takes a number", "'fast'"] },
+        { "decimal comma", ["train", "--site", "site", "--dropout", "0,2", "--out", "OUT"], ["--dropout takes a number", "'0,2'"] },
+        { "infinite number", ["train", "--site", "site", "--weight-decay", "Infinity", "--out", "OUT"], ["--weight-decay takes a number"] },
+        { "word for a seed", ["validate", "--model", "model.onnx", "--site", "site", "--seed", "x", "--out", "OUT"], ["--seed takes a whole number"] },
+        { "word for resamples", ["validate", "--model", "model.onnx", "--site", "site", "--bootstrap", "many", "--out", "OUT"], ["--bootstrap takes a whole number"] },
+        { "zero epochs", ["train", "--site", "site", "--epochs", "0", "--out", "OUT"], ["--epochs must be at least 1"] },
+        { "smoothing of 1", ["train", "--site", "site", "--label-smoothing", "1", "--out", "OUT"], ["--label-smoothing must be in [0, 1)"] },
+        { "negative resamples", ["validate", "--model", "model.onnx", "--site", "site", "--bootstrap", "-5", "--out", "OUT"], ["resamples must be 0 (off)"] },
+        { "confidence of 1", ["validate", "--model", "model.onnx", "--site", "site", "--confidence", "1", "--out", "OUT"], ["--confidence"] },
+        { "unknown device", ["train", "--site", "site", "--device", "tpu", "--out", "OUT"], ["--device 'tpu' is not a device"] },
+        { "unknown threshold rule", ["train", "--site", "site", "--threshold", "best", "--out", "OUT"], ["'best' is not a threshold rule"] },
+        { "zero hidden width", ["train", "--site", "site", "--hidden", "32,0", "--out", "OUT"], ["--hidden"] },
+        { "missing site", ["train", "--site", "nowhere", "--out", "OUT"], ["nowhere", "site folder not found"] },
+        { "missing model", ["validate", "--model", "none.onnx", "--site", "site", "--out", "OUT"], ["none.onnx", "model file not found"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(CommandLines))]
+    public void Bad_command_lines_fail_cleanly(string why, string[] args, string[] expected)
+    {
+        using var temp = new TempFolder();
+        temp.WriteSite("site", Valid);
+        File.Copy(heart.ModelPath, temp.Combine("model.onnx"));
+        string[] resolved = args.Select(a => a switch
+        {
+            "site" or "nowhere" or "model.onnx" or "none.onnx" => temp.Combine(a),
+            "OUT" => temp.Combine("out"),
+            _ => a,
+        }).ToArray();
+
+        AssertCleanFailure(CliRunner.Run(resolved), temp, expected);
+        Assert.NotNull(why);
+    }
+
+    private static readonly Encoding Latin1 = Encoding.Latin1;
+
+    /// <summary>Training manifests as bytes (encodings matter here), with what the one error line must say.</summary>
+    public static TheoryData<string, byte[], string[]> TrainingManifests => new()
+    {
+        { "Latin-1 header", Latin1.GetBytes("id,label,âge,y\n" + Valid[Valid.IndexOf('\n')..].TrimStart('\n')), ["manifest.csv:1:", "byte 10 of this line", "not valid UTF-8", "Save it as UTF-8"] },
+        { "Latin-1 cell on line 3", Latin1.GetBytes(Valid.Replace("2,1,2,3", "2,1,2,3é")), ["manifest.csv:3:", "0xE9", "not valid UTF-8"] },
+        { "UTF-16 file", Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(Valid)).ToArray(), ["manifest.csv:1:", "not valid UTF-8"] },
+        { "truncated character at the end", Encoding.UTF8.GetBytes(Valid).Concat(new byte[] { 0xC3 }).ToArray(), ["manifest.csv:14:", "not valid UTF-8"] },
+        { "feature missing in every row", Encoding.UTF8.GetBytes(string.Join("\n", Valid.Split('\n').Select((l, i) => l.Length == 0 ? l : i == 0 ? l + ",chol" : l + ",?"))), ["feature 'chol' is missing in every one of the 12 training rows", "Remove the column"] },
+        { "class with one patient", Encoding.UTF8.GetBytes(Valid + "13,2,1,1\n"), ["at least 2 patients of each class", "'2' has 1"] },
+        { "a ten-megabyte cell", Encoding.UTF8.GetBytes(Valid.Replace("3,0,1,4", "3,0," + new string('z', 10_000_000) + ",4")), ["manifest.csv:4:3:", "characters left out", "is not a number"] },
+        { "only one class", Encoding.UTF8.GetBytes("id,label,x\n1,a,1\n2,a,2\n"), ["only one class"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(TrainingManifests))]
+    public void Bad_training_manifests_fail_cleanly(string why, byte[] manifest, string[] expected)
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.Combine("site"));
+        File.WriteAllBytes(temp.Combine("site", "manifest.csv"), manifest);
+
+        var result = CliRunner.Run("train", "--site", temp.Combine("site"), "--out", temp.Combine("out"), "--device", "cpu", "--epochs", "2");
+
+        AssertCleanFailure(result, temp, expected);
+        Assert.True(result.Errors.Length < 600, $"{why}: the error line is {result.Errors.Length} characters long");
+    }
+
+    [Fact]
+    public void A_latin1_validation_manifest_fails_cleanly_naming_the_line()
+    {
+        using var temp = new TempFolder();
+        var lines = File.ReadAllLines(RepoPaths.Sites("heart", "switzerland", "manifest.csv"));
+        lines[4] = lines[4].Replace(",", ",\u00e9", StringComparison.Ordinal)[..lines[4].Length]; // an é within line 5
+        Directory.CreateDirectory(temp.Combine("site"));
+        File.WriteAllBytes(temp.Combine("site", "manifest.csv"), Latin1.GetBytes(string.Join("\n", lines) + "\n"));
+
+        var result = CliRunner.Run("validate", "--model", heart.ModelPath, "--site", temp.Combine("site"), "--out", temp.Combine("out"), "--device", "cpu");
+
+        AssertCleanFailure(result, temp, ["manifest.csv:5:", "not valid UTF-8"]);
+    }
+}
