@@ -33,7 +33,7 @@ public sealed class HarnessModel : IDisposable
     {
         string shown = PathDisplay.Of(path);
         if (!File.Exists(path))
-            throw new InputException("model file not found.", "Pass the model.onnx written by 'harness train' with --model.", shown);
+            throw PathDisplay.NotUtf8(path, "file") ?? new InputException("model file not found.", "Pass the model.onnx written by 'harness train' with --model.", shown);
 
         var (options, execution) = ExecutionProviders.Create(device);
         InferenceSession session;
