@@ -81,7 +81,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
         using var output = StagedOutputFolder.Begin(settings.Out!, settings.Force);
         var results = Validate(console, settings.Model!, settings.Sites, options, output.Path, cancellation, settings.Criteria);
         output.Commit();
-        console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, AuditReport.FileName)}[/]");
+        console.MarkupLineInterpolated($"Report: [bold]{ConsoleText.Plain(Path.Combine(output.Target, AuditReport.FileName))}[/]");
         return ExitCodes.Of(results.Criteria);
     }
 

@@ -42,7 +42,7 @@ internal static class SiteScorer
             if (batchRows.Count == 0) return;
             float[] p = model.Predict(batch.AsMemory(0, batchRows.Count * width), batchRows.Count);
             for (int r = 0; r < batchRows.Count; r++)
-                predictions.Write(site.Name, batchRows[r].Id, batchRows[r].Label, p.AsSpan(r * classes, classes));
+                predictions.Write(site.Name, batchRows[r].Id, batchRows[r].Line, batchRows[r].Label, p.AsSpan(r * classes, classes));
             probabilities.AddRange(p);
             progress?.RowsScored(labels.Count);
             batchRows.Clear();
