@@ -1,5 +1,6 @@
 using Harness.Cli.Commands;
 using Harness.Cli.Infrastructure;
+using Harness.Cli.Rendering;
 using Harness.Core;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -9,7 +10,9 @@ namespace Harness.Cli;
 /// <summary>
 /// The `harness` command line. Output goes to the injected console; errors go unwrapped to the
 /// error writer as one line with an exit code (see <see cref="ExitCodes"/>), never a stack trace
-/// for the user's mistakes.
+/// for the user's mistakes. Messages quote user input (paths, cells, names), so their control
+/// characters are shown as escapes (<see cref="ConsoleText.Plain"/>): no terminal escape sequence
+/// gets through, and the line stays one line.
 /// </summary>
 public static class HarnessApp
 {
@@ -40,12 +43,12 @@ public static class HarnessApp
         }
         catch (InputException e)
         {
-            errors.WriteLine($"error: {e.Message}");
+            errors.WriteLine($"error: {ConsoleText.Plain(e.Message)}");
             return ExitCodes.InputError;
         }
         catch (CommandAppException e)
         {
-            errors.WriteLine($"error: {e.Message.TrimEnd('.')}. See 'harness {(args.Length > 0 ? args[0] + " " : "")}--help'.");
+            errors.WriteLine($"error: {ConsoleText.Plain(e.Message.TrimEnd('.'))}. See 'harness {(args.Length > 0 ? ConsoleText.Plain(args[0]) + " " : "")}--help'.");
             return ExitCodes.InputError;
         }
         catch (OperationCanceledException)
@@ -55,7 +58,8 @@ public static class HarnessApp
         }
         catch (Exception e)
         {
-            errors.WriteLine($"internal error (a bug in Harness; please report it with this output): {e}");
+            errors.WriteLine("internal error (a bug in Harness; please report it with this output): " +
+                string.Join('\n', e.ToString().Split('\n').Select(ConsoleText.Plain)));
             return ExitCodes.InternalError;
         }
     }

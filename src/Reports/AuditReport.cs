@@ -15,6 +15,9 @@ public static class AuditReport
     public const string Title = "Harness external validation report";
     public const string FileName = "report.pdf";
 
+    /// <summary>Where a warning about the whole run (not one site) is said to apply.</summary>
+    public const string WholeRun = "Whole run";
+
     /// <summary>Marks a gap whose interval excludes 0 in the worse direction (drawn bold).</summary>
     public const string WorseMark = "▼";
 
@@ -48,7 +51,7 @@ public static class AuditReport
         {
             Header = new ReportHeader(Title, ReportFormat.Utc(generatedUtc), results.Execution.HarnessVersion),
             Criteria = results.Criteria is { } criteria ? Summarise(criteria) : null,
-            Warnings = results.Warnings.Select(w => new WarningLine("Whole run", w.Message))
+            Warnings = results.Warnings.Select(w => new WarningLine(WholeRun, w.Message))
                 .Concat(results.Sites.SelectMany(s => s.Warnings.Select(w => new WarningLine(s.Name, w.Message))))
                 .ToList(),
             Model = Summarise(model, results.Execution),
@@ -90,11 +93,15 @@ public static class AuditReport
     }
 
     /// <summary>Writes the report as a PDF to <paramref name="pdf"/>; the caller owns (and closes) the stream.</summary>
-    public static void Write(ValidationResults results, Stream pdf, DateTimeOffset generatedUtc)
+    /// <returns>
+    /// A warning (<see cref="WarningCodes.UndrawableCharacters"/>) when no installed font has some
+    /// characters, which the report shows as U+FFFD and lists among its warnings; null otherwise.
+    /// </returns>
+    public static ValidationWarning? Write(ValidationResults results, Stream pdf, DateTimeOffset generatedUtc)
     {
         ArgumentNullException.ThrowIfNull(pdf);
         var report = BuildModel(results, generatedUtc);
-        ReportDocument.Write(report, pdf, generatedUtc);
+        return ReportDocument.Write(report, pdf, generatedUtc);
     }
 
     public static string VerdictText(Verdict verdict) => verdict switch

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Harness.Cli.Output;
+using Harness.Cli.Rendering;
 using Harness.Core;
 using Harness.Reports;
 using Harness.Trainer;
@@ -64,8 +65,8 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
             File.Exists(criteria) ? criteria : null);
 
         output.Commit();
-        console.MarkupLineInterpolated($"Model:  [bold]{Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName)}[/]");
-        console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, ValidateFolder, AuditReport.FileName)}[/]");
+        console.MarkupLineInterpolated($"Model:  [bold]{ConsoleText.Plain(Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName))}[/]");
+        console.MarkupLineInterpolated($"Report: [bold]{ConsoleText.Plain(Path.Combine(output.Target, ValidateFolder, AuditReport.FileName))}[/]");
         return ExitCodes.Of(results.Criteria);
     }
 

@@ -113,7 +113,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
         using var output = StagedOutputFolder.Begin(settings.Out!, settings.Force);
         Train(console, settings.Sites, options, output.Path, cancellation);
         output.Commit();
-        console.MarkupLineInterpolated($"Model: [bold]{Path.Combine(output.Target, TrainingOutcome.ModelFileName)}[/]");
+        console.MarkupLineInterpolated($"Model: [bold]{ConsoleText.Plain(Path.Combine(output.Target, TrainingOutcome.ModelFileName))}[/]");
         return ExitCodes.Success;
     }
 
@@ -129,15 +129,15 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
         var development = report.InternalValidation;
         string level = $"{(development.Intervals?.Level ?? IntervalOptions.DefaultLevel) * 100:0.#}% CI";
         var table = new Table().Border(TableBorder.Simple)
-            .Title($"Internal validation, the development reference (n = {development.N}: {string.Join(", ", development.ClassCounts.Select(c => $"{c.Value} {c.Key}"))})")
+            .Title($"Internal validation, the development reference (n = {development.N}: {ConsoleText.Markup(string.Join(", ", development.ClassCounts.Select(c => $"{c.Value} {c.Key}")))})")
             .AddColumn("metric").AddColumn(new TableColumn($"value ({level})").RightAligned()).AddColumn("note");
         foreach (var (key, value) in development.Metrics)
         {
             var metric = MetricCatalog.Get(key);
-            table.AddRow(Markup.Escape(metric.Label), Markup.Escape(ReportFormat.WithInterval(metric, value)), Markup.Escape(value.Note ?? ""));
+            table.AddRow(Markup.Escape(metric.Label), Markup.Escape(ReportFormat.WithInterval(metric, value)), ConsoleText.Markup(value.Note ?? ""));
         }
         console.Write(table);
         if (report.OperatingPoint is { } point)
-            console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({point.Rule}), stored in the model.");
+            console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({ConsoleText.Plain(point.Rule)}), stored in the model.");
     }
 }

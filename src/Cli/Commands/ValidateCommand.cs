@@ -81,7 +81,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
         using var output = StagedOutputFolder.Begin(settings.Out!, settings.Force);
         var results = Validate(console, settings.Model!, settings.Sites, options, output.Path, cancellation, settings.Criteria);
         output.Commit();
-        console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(output.Target, AuditReport.FileName)}[/]");
+        console.MarkupLineInterpolated($"Report: [bold]{ConsoleText.Plain(Path.Combine(output.Target, AuditReport.FileName))}[/]");
         return ExitCodes.Of(results.Criteria);
     }
 
@@ -99,9 +99,13 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
         });
         if (criteria is not null)
             results = results with { Criteria = CriteriaJudge.Judge(criteria, PathDisplay.Of(criteriaFile!), FileHash.Sha256Hex(criteriaFile!), results.Sites) };
-        ResultsJson.Write(results, Path.Combine(folder, ResultsJson.FileName));
+        // The report first: characters it cannot draw are a warning for results.json and the console too.
         using (var pdf = File.Create(Path.Combine(folder, AuditReport.FileName)))
-            AuditReport.Write(results, pdf, DateTimeOffset.UtcNow);
+        {
+            if (AuditReport.Write(results, pdf, DateTimeOffset.UtcNow) is { } undrawable)
+                results = results with { Warnings = [.. results.Warnings, undrawable] };
+        }
+        ResultsJson.Write(results, Path.Combine(folder, ResultsJson.FileName));
         ConsoleTables.Write(console, results);
         return results;
     }

@@ -40,6 +40,8 @@ internal sealed class StagedOutputFolder : IDisposable
     public static StagedOutputFolder Begin(string target, bool force)
     {
         string full = System.IO.Path.GetFullPath(target);
+        // Created as typed, a name with U+FFFD would not be the folder the user named.
+        if (PathDisplay.NotUtf8(target, "folder") is { } notUtf8) throw notUtf8;
         if (System.IO.File.Exists(full))
             throw new InputException("--out names an existing file.", "Give a folder path for --out.", target);
         if (Directory.Exists(full))

@@ -8,7 +8,8 @@ namespace Harness.Cli.Rendering;
 /// <summary>
 /// What `harness validate` prints: the headline metrics with their intervals, the gaps to
 /// development marked when they are distinguishable and worse, the warnings, and the verdicts.
-/// results.json and the PDF carry every catalog metric.
+/// results.json and the PDF carry every catalog metric. Names, paths and messages go through
+/// <see cref="ConsoleText"/>: a site folder named "[red]x[/]" prints as it is named.
 /// </summary>
 internal static class ConsoleTables
 {
@@ -28,7 +29,7 @@ internal static class ConsoleTables
                 .AddColumn(new TableColumn("value").RightAligned()).AddColumn(new TableColumn("gap").RightAligned());
             table.AddRow("development", development.N.ToString(), Markup.Escape(ReportFormat.WithInterval(metric, Get(development.Metrics, metric.Key))), "");
             foreach (var site in results.Sites)
-                table.AddRow(Markup.Escape(SiteName(site)), site.N.ToString(),
+                table.AddRow(ConsoleText.Markup(SiteName(site)), site.N.ToString(),
                     Markup.Escape(ReportFormat.WithInterval(metric, Get(site.Metrics, metric.Key))),
                     Markup.Escape(GapCell(metric, Get(site.Gap, metric.Key))));
             console.Write(table);
@@ -37,22 +38,22 @@ internal static class ConsoleTables
         if (results.Sites.Any(s => !s.HeldOut))
             console.MarkupLine("* the model was trained on this site: not an external estimate.");
         if (results.Model.OperatingPoint is { } point)
-            console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({point.Rule}); every metric, at it and otherwise, is in results.json and the report.");
+            console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({ConsoleText.Plain(point.Rule)}); every metric, at it and otherwise, is in results.json and the report.");
 
         var warnings = results.Warnings.Select(w => ("run", w)).Concat(results.Sites.SelectMany(s => s.Warnings.Select(w => (s.Name, w)))).ToList();
         foreach (var (where, warning) in warnings)
-            console.MarkupLineInterpolated($"[yellow]warning[/] ({where}, {warning.Code}): {warning.Message}");
+            console.MarkupLineInterpolated($"[yellow]warning[/] ({ConsoleText.Plain(where)}, {warning.Code}): {ConsoleText.Plain(warning.Message)}");
 
         if (results.Criteria is { } criteria)
         {
             var table = new Table().Border(TableBorder.Simple)
-                .Title($"Acceptance criteria ({criteria.File}): {Verdict(criteria.Overall)}")
+                .Title($"Acceptance criteria ({ConsoleText.Markup(criteria.File)}): {Verdict(criteria.Overall)}")
                 .AddColumns("rule", "site", "verdict");
             foreach (var v in criteria.Verdicts)
-                table.AddRow(Markup.Escape(v.Rule), Markup.Escape(v.Site), Verdict(v.Verdict));
+                table.AddRow(ConsoleText.Markup(v.Rule), ConsoleText.Markup(v.Site), Verdict(v.Verdict));
             console.Write(table);
             foreach (var v in criteria.Verdicts.Where(v => v.Verdict != Validator.Results.Verdict.Pass))
-                console.MarkupLine($"{Verdict(v.Verdict)} {Markup.Escape(v.Rule)} at {Markup.Escape(v.Site)}: {Markup.Escape(v.Reason)}");
+                console.MarkupLine($"{Verdict(v.Verdict)} {ConsoleText.Markup(v.Rule)} at {ConsoleText.Markup(v.Site)}: {ConsoleText.Markup(v.Reason)}");
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed class ProgressViews(IAnsiConsole console) : ITrainingProgress, I
             });
 
     public void DeviceChosen(DeviceChoice choice) =>
-        console.MarkupLineInterpolated($"[bold]Device:[/] {choice.Used} [grey]({choice.Reason})[/]");
+        console.MarkupLineInterpolated($"[bold]Device:[/] {choice.Used} [grey]({ConsoleText.Plain(choice.Reason)})[/]");
 
     public void SplitMade(int trainRows, int validationRows, int maxEpochs)
     {
@@ -51,8 +51,8 @@ internal sealed class ProgressViews(IAnsiConsole console) : ITrainingProgress, I
     {
         _task?.Value(_task.MaxValue); // the previous site is done
         _task?.StopTask();
-        _site = site;
-        _task = _context!.AddTask($"Scoring {site}", maxValue: 1);
+        _site = ConsoleText.Markup(site); // a task's description is markup
+        _task = _context!.AddTask($"Scoring {_site}", maxValue: 1);
         _task.IsIndeterminate = true;
     }
 

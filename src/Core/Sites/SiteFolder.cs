@@ -16,7 +16,7 @@ public sealed record SiteFolder(string Name, string Directory, string ManifestPa
             throw new InputException("is a file, not a site folder.",
                 $"Pass the folder that contains {ManifestFileName}.", directory);
         if (!System.IO.Directory.Exists(full))
-            throw new InputException("site folder not found.",
+            throw PathDisplay.NotUtf8(directory, "folder") ?? new InputException("site folder not found.",
                 $"Check the path; a site is a folder holding {ManifestFileName}.", directory);
         string manifest = Path.Combine(full, ManifestFileName);
         if (!System.IO.File.Exists(manifest))

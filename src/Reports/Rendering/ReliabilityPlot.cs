@@ -22,9 +22,10 @@ internal static class ReliabilityPlot
     private const double AxisPad = 0.03;
 
     /// <summary>Draws the axes and points into <paramref name="area"/>; the caller sets the title above it.</summary>
-    public static void Render(SKCanvas canvas, ReliabilityChart chart, SKRect area, ReportFonts fonts)
+    /// <param name="xLabelFamily">The family that has every character of the x-axis title (<see cref="Typesetter.OneFamily"/>).</param>
+    public static void Render(SKCanvas canvas, ReliabilityChart chart, SKRect area, ReportFonts fonts, string xLabelFamily)
     {
-        using var plot = Build(chart, fonts);
+        using var plot = Build(chart, fonts, xLabelFamily);
         int width = (int)Math.Round(area.Width), height = (int)Math.Round(area.Height);
 
         // ScottPlot renders again while axis limits keep changing on their first render; a dry
@@ -40,7 +41,7 @@ internal static class ReliabilityPlot
         canvas.RestoreToCount(saved);
     }
 
-    private static Plot Build(ReliabilityChart chart, ReportFonts fonts)
+    private static Plot Build(ReliabilityChart chart, ReportFonts fonts, string xLabelFamily)
     {
         var plot = new Plot();
         // The page is already white; clearing would wipe what is drawn around the chart.
@@ -103,6 +104,7 @@ internal static class ReliabilityPlot
         // diagram gets the same square-ish data area, so charts on a page line up.
         plot.Layout.Fixed(new PixelPadding(42, 10, 32, 4));
         plot.XLabel(chart.XLabel);
+        ((AxisBase)plot.Axes.Bottom).LabelFontName = xLabelFamily;
         plot.YLabel(chart.YLabel);
         plot.Grid.MajorLineColor = GridColor;
         plot.Grid.MajorLineWidth = 0.6f;

@@ -222,10 +222,11 @@ internal sealed class ReportComposer(AuditReportModel report, PageFlow flow, Typ
                 var lines = titles[j];
                 float left = flow.Left + j * (width + ChartGutter), top = flow.Y;
                 var area = SKRect.Create(left, top + titleHeight, width, PlotHeight);
+                var (xLabel, xFamily) = type.OneFamily(chart.XLabel); // it names the positive class
                 flow.Draw(c =>
                 {
                     type.Draw(c, lines, left, top, ChartTitleSize, Palette.Ink, width, SKTextAlign.Center);
-                    ReliabilityPlot.Render(c, chart, area, type.Fonts);
+                    ReliabilityPlot.Render(c, chart with { XLabel = xLabel }, area, type.Fonts, xFamily);
                 });
             }
             flow.Advance(titleHeight + PlotHeight + ChartRowGap);

@@ -1,3 +1,4 @@
+using Harness.Validator.Results;
 using SkiaSharp;
 
 namespace Harness.Reports.Rendering;
@@ -5,12 +6,24 @@ namespace Harness.Reports.Rendering;
 /// <summary>Turns a laid-out report into PDF pages with Skia's PDF backend, footer included.</summary>
 internal static class ReportDocument
 {
-    public static void Write(AuditReportModel report, Stream pdf, DateTimeOffset generatedUtc)
+    /// <returns>
+    /// The warning that some characters could not be drawn (no installed font has them), which the
+    /// report then lists with its warnings; null when every character was drawn.
+    /// </returns>
+    public static ValidationWarning? Write(AuditReportModel report, Stream pdf, DateTimeOffset generatedUtc)
     {
         using var fonts = ReportFonts.Load();
         using var type = new Typesetter(fonts);
         var flow = new PageFlow();
         new ReportComposer(report, flow, type).Compose();
+        var warning = Undrawable(type.Undrawable, fonts.Replacement);
+        if (warning is not null)
+        {
+            // Laid out again with the warning in the warnings section, where a reader looks first.
+            report = report with { Warnings = [.. report.Warnings, new WarningLine(AuditReport.WholeRun, warning.Message)] };
+            flow = new PageFlow();
+            new ReportComposer(report, flow, type).Compose();
+        }
 
         var metadata = new SKDocumentPdfMetadata
         {
@@ -31,6 +44,17 @@ internal static class ReportDocument
             document.EndPage();
         }
         document.Close();
+        return warning;
+    }
+
+    private static ValidationWarning? Undrawable(IReadOnlyCollection<int> codepoints, string replacement)
+    {
+        if (codepoints.Count == 0) return null;
+        var names = codepoints.Select(c => $"U+{c:X4}").ToList();
+        return new ValidationWarning(WarningCodes.UndrawableCharacters,
+            $"No installed font has {string.Join(", ", names)}: the report shows {(codepoints.Count == 1 ? "it" : "each")} as '{replacement}'. " +
+            "Install a font that has them (for CJK names, e.g. fonts-noto-cjk) and validate again to draw them.",
+            codepoints.ToDictionary(c => $"U+{c:X4}", c => (double)c));
     }
 
     /// <summary>Every page names the model and its place in the whole, so a printed page cannot drift loose.</summary>

@@ -5,6 +5,8 @@ namespace Harness.Reports.Rendering;
 /// <summary>
 /// The typefaces the report embeds. Found by family name through Skia's font manager: a PDF
 /// needs a real font file to embed, and a missing one would otherwise print as empty boxes.
+/// A character the chosen fonts lack (a CJK site name, say) is drawn in another installed font
+/// that has it (<see cref="Fallback"/>); Skia's font manager on Linux does not search for one itself.
 /// </summary>
 internal sealed class ReportFonts : IDisposable
 {
@@ -16,6 +18,8 @@ internal sealed class ReportFonts : IDisposable
     private const string NeededGlyphs = "0123456789.%()ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz−—–▼▲";
 
     private readonly Dictionary<(SKTypeface, float), SKFont> _fonts = [];
+    private readonly Dictionary<int, SKTypeface?> _fallbacks = [];
+    private List<SKTypeface>? _installed;
 
     private ReportFonts(SKTypeface regular, SKTypeface bold, SKTypeface mono)
     {
@@ -30,6 +34,24 @@ internal sealed class ReportFonts : IDisposable
 
     /// <summary>The family ScottPlot is told to use, so charts and text match.</summary>
     public string Family => Regular.FamilyName;
+
+    /// <summary>What stands for a character no installed font has: U+FFFD where the font has it, else '?'.</summary>
+    public string Replacement => Regular.ContainsGlyph(0xFFFD) ? "\uFFFD" : "?";
+
+    /// <summary>The first installed typeface that has <paramref name="codepoint"/>, or null when none has it.</summary>
+    public SKTypeface? Fallback(int codepoint)
+    {
+        if (!_fallbacks.TryGetValue(codepoint, out var typeface))
+            _fallbacks[codepoint] = typeface = Installed().FirstOrDefault(t => t.ContainsGlyph(codepoint));
+        return typeface;
+    }
+
+    /// <summary>The first installed typeface that has every character of <paramref name="text"/>, or null.</summary>
+    public SKTypeface? Covering(string text) => Installed().FirstOrDefault(t => t.ContainsGlyphs(text));
+
+    private List<SKTypeface> Installed() => _installed ??= SKFontManager.Default.FontFamilies
+        .Select(f => SKFontManager.Default.MatchFamily(f, SKFontStyle.Normal))
+        .OfType<SKTypeface>().ToList();
 
     public static ReportFonts Load()
     {
@@ -74,5 +96,6 @@ internal sealed class ReportFonts : IDisposable
     {
         foreach (var font in _fonts.Values) font.Dispose();
         _fonts.Clear();
+        foreach (var typeface in _installed ?? []) typeface.Dispose();
     }
 }

@@ -1,11 +1,13 @@
+using System.Text;
+using Harness.Core;
 using SkiaSharp;
 
 namespace Harness.Reports.Rendering;
 
 internal enum Face { Regular, Bold, Mono }
 
-/// <summary>A run of text in one face and colour.</summary>
-internal readonly record struct Span(string Text, Face Face = Face.Regular, SKColor? Color = null);
+/// <summary>A run of text in one face and colour; <paramref name="Fallback"/>, when set, is the installed typeface that draws it instead.</summary>
+internal readonly record struct Span(string Text, Face Face = Face.Regular, SKColor? Color = null, SKTypeface? Fallback = null);
 
 /// <summary>A laid-out line: pieces at x offsets from the line's left edge.</summary>
 internal sealed record TextLine(IReadOnlyList<(float X, Span Span)> Pieces, float Width);
@@ -13,6 +15,9 @@ internal sealed record TextLine(IReadOnlyList<(float X, Span Span)> Pieces, floa
 /// <summary>
 /// Measures, wraps and draws text. Skia draws glyphs but does not wrap, so paragraphs and table
 /// cells are broken into lines here, at spaces where possible and inside long words (hashes) where not.
+/// No character is dropped silently: a control character is drawn as its escape (\x1B, as on the
+/// console), one the face lacks in a fallback font, and one no installed font has as the
+/// replacement character, listed in <see cref="Undrawable"/>.
 /// </summary>
 internal sealed class Typesetter(ReportFonts fonts) : IDisposable
 {
@@ -20,17 +25,23 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
     public const float Leading = 1.32f;
 
     private readonly Dictionary<SKColor, SKPaint> _paints = [];
+    private readonly SortedSet<int> _undrawable = [];
 
     public ReportFonts Fonts { get; } = fonts;
 
-    public SKFont Font(Face face, float size) => Fonts.Get(face switch
+    /// <summary>The code points no installed font has, each drawn as <see cref="ReportFonts.Replacement"/>.</summary>
+    public IReadOnlyCollection<int> Undrawable => _undrawable;
+
+    public SKTypeface Typeface(Face face) => face switch
     {
         Face.Bold => Fonts.Bold,
         Face.Mono => Fonts.Mono,
         _ => Fonts.Regular,
-    }, size);
+    };
 
-    public float Measure(string text, Face face, float size) => Font(face, size).MeasureText(text);
+    public SKFont Font(Span span, float size) => Fonts.Get(span.Fallback ?? Typeface(span.Face), size);
+
+    public float Measure(Span span, float size) => Font(span, size).MeasureText(span.Text);
 
     public static float LineHeight(float size) => size * Leading;
 
@@ -52,7 +63,7 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
                 if (last.Length == 0) pieces.RemoveAt(pieces.Count - 1);
                 else pieces[^1] = (pieces[^1].X, pieces[^1].Span with { Text = last });
             }
-            float w = pieces.Count == 0 ? 0 : pieces[^1].X + Measure(pieces[^1].Span.Text, pieces[^1].Span.Face, size);
+            float w = pieces.Count == 0 ? 0 : pieces[^1].X + Measure(pieces[^1].Span, size);
             lines.Add(new TextLine([.. pieces], w));
             pieces.Clear();
             x = 0;
@@ -61,14 +72,14 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
         void Place(Span token)
         {
             // Neighbouring tokens of one span become one piece: fewer draw calls, and copied text stays whole.
-            if (pieces.Count > 0 && pieces[^1].Span.Face == token.Face && pieces[^1].Span.Color == token.Color)
+            if (pieces.Count > 0 && pieces[^1].Span with { Text = "" } == token with { Text = "" })
                 pieces[^1] = (pieces[^1].X, pieces[^1].Span with { Text = pieces[^1].Span.Text + token.Text });
             else
                 pieces.Add((x, token));
-            x += Measure(token.Text, token.Face, size);
+            x += Measure(token, size);
         }
 
-        foreach (var span in spans)
+        foreach (var span in spans.SelectMany(Cover))
         {
             var paragraphs = span.Text.Split('\n');
             for (int p = 0; p < paragraphs.Length; p++)
@@ -79,17 +90,17 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
                     var token = span with { Text = word };
                     if (x == 0) token = token with { Text = word.TrimStart() };
                     if (token.Text.Length == 0) continue;
-                    float ink = Measure(token.Text.TrimEnd(), token.Face, size);
+                    float ink = Measure(token with { Text = token.Text.TrimEnd() }, size);
                     if (x + ink <= width) { Place(token); continue; }
                     if (x > 0)
                     {
                         EndLine();
                         token = token with { Text = token.Text.TrimStart() };
-                        ink = Measure(token.Text.TrimEnd(), token.Face, size);
+                        ink = Measure(token with { Text = token.Text.TrimEnd() }, size);
                         if (ink <= width) { Place(token); continue; }
                     }
                     // A word wider than the line (a hash, a long site name): break it between characters.
-                    foreach (string chunk in Chunks(token.Text, token.Face, size, width))
+                    foreach (string chunk in Chunks(token, size, width))
                     {
                         if (x > 0) EndLine();
                         Place(token with { Text = chunk });
@@ -114,7 +125,7 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
                 _ => 0,
             };
             foreach (var (x, span) in line.Pieces)
-                canvas.DrawText(span.Text, left + shift + x, baseline, Font(span.Face, size), Paint(span.Color ?? color));
+                canvas.DrawText(span.Text, left + shift + x, baseline, Font(span, size), Paint(span.Color ?? color));
             baseline += LineHeight(size);
         }
     }
@@ -124,6 +135,67 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
         if (!_paints.TryGetValue(color, out var paint))
             _paints[color] = paint = new SKPaint { Color = color, IsAntialias = true, Style = SKPaintStyle.Fill };
         return paint;
+    }
+
+    /// <summary>
+    /// The span as runs its face draws and runs in a fallback typeface; a control character becomes
+    /// its escape, and a character no installed font has the replacement character, recorded.
+    /// Line breaks pass through.
+    /// </summary>
+    private IEnumerable<Span> Cover(Span span)
+    {
+        var face = Typeface(span.Face);
+        if (!span.Text.Any(c => char.IsControl(c) && c != '\n') && face.ContainsGlyphs(span.Text.Replace("\n", "")))
+        {
+            yield return span;
+            yield break;
+        }
+        var run = new StringBuilder();
+        SKTypeface? current = null;
+        foreach (var rune in span.Text.EnumerateRunes())
+        {
+            string text = rune.ToString();
+            SKTypeface? fallback = null;
+            if (Rune.IsControl(rune) && rune.Value != '\n')
+                text = VisibleText.Of(text);
+            else if (rune.Value != '\n' && !face.ContainsGlyph(rune.Value))
+            {
+                fallback = Fonts.Fallback(rune.Value);
+                if (fallback is null)
+                {
+                    _undrawable.Add(rune.Value);
+                    text = Fonts.Replacement;
+                }
+            }
+            if (fallback != current && run.Length > 0)
+            {
+                yield return span with { Text = run.ToString(), Fallback = current };
+                run.Clear();
+            }
+            current = fallback;
+            run.Append(text);
+        }
+        yield return span with { Text = run.ToString(), Fallback = current };
+    }
+
+    /// <summary>
+    /// A label drawn in one typeface (a chart's axis title): the text and the family to draw it in,
+    /// the report's own unless another installed font has all of it. Failing both, what the
+    /// report's font lacks is replaced and recorded.
+    /// </summary>
+    public (string Text, string Family) OneFamily(string text)
+    {
+        text = VisibleText.Of(text);
+        if (Fonts.Regular.ContainsGlyphs(text)) return (text, Fonts.Family);
+        if (Fonts.Covering(text) is { } covering) return (text, covering.FamilyName);
+        var drawn = new StringBuilder();
+        foreach (var rune in text.EnumerateRunes())
+        {
+            bool has = Fonts.Regular.ContainsGlyph(rune.Value);
+            if (!has) _undrawable.Add(rune.Value);
+            drawn.Append(has ? rune.ToString() : Fonts.Replacement);
+        }
+        return (drawn.ToString(), Fonts.Family);
     }
 
     /// <summary>Words with their trailing spaces kept, so re-joining them restores the text.</summary>
@@ -141,13 +213,14 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
         if (start < text.Length) yield return text[start..];
     }
 
-    private IEnumerable<string> Chunks(string word, Face face, float size, float width)
+    private IEnumerable<string> Chunks(Span token, float size, float width)
     {
+        string word = token.Text;
         int start = 0;
         while (start < word.Length)
         {
             int end = start + 1;
-            while (end < word.Length && Measure(word[start..(end + 1)], face, size) <= width) end++;
+            while (end < word.Length && Measure(token with { Text = word[start..(end + 1)] }, size) <= width) end++;
             yield return word[start..end];
             start = end;
         }

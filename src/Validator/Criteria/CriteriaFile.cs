@@ -73,7 +73,7 @@ public static class CriteriaFile
         if (Directory.Exists(path))
             throw new InputException("the criteria file is a folder.", "Pass a JSON file of acceptance rules with --criteria.", path);
         if (!File.Exists(path))
-            throw new InputException("criteria file not found.", "Pass an existing JSON file of acceptance rules with --criteria.", path);
+            throw PathDisplay.NotUtf8(path, "file") ?? new InputException("criteria file not found.", "Pass an existing JSON file of acceptance rules with --criteria.", path);
         byte[] bytes;
         try
         {

@@ -34,7 +34,7 @@ public sealed class HarnessModel : IDisposable
     {
         string shown = PathDisplay.Of(path);
         if (!File.Exists(path))
-            throw new InputException("model file not found.", "Pass the model.onnx written by 'harness train' with --model.", shown);
+            throw PathDisplay.NotUtf8(path, "file") ?? new InputException("model file not found.", "Pass the model.onnx written by 'harness train' with --model.", shown);
 
         // One read: the bytes ONNX Runtime loads are the bytes whose digest is checked and whose SHA-256 is reported.
         byte[] bytes = File.ReadAllBytes(path);

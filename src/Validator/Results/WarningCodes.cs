@@ -30,6 +30,9 @@ public static class WarningCodes
     /// <summary>--device auto fell back to the CPU.</summary>
     public const string CpuFallback = "cpu_fallback";
 
+    /// <summary>No installed font has some characters of the report's text (a CJK site name, say): the PDF shows them as U+FFFD.</summary>
+    public const string UndrawableCharacters = "undrawable_characters";
+
     /// <summary>Warnings that make a site too small to judge: acceptance rules are inconclusive there.</summary>
     public static readonly IReadOnlySet<string> TooSmallToJudge = new HashSet<string> { SingleClass, TinySite };
 }

@@ -47,7 +47,7 @@ internal static class SiteScorer
                         "The model is broken (its graph yields NaN, infinite, negative or unnormalised outputs, here perhaps from an extreme feature value): check this row, and re-export the model with 'harness train'.",
                         file, batchRows[r].Line);
             for (int r = 0; r < batchRows.Count; r++)
-                predictions.Write(site.Name, batchRows[r].Id, batchRows[r].Label, p.AsSpan(r * classes, classes));
+                predictions.Write(site.Name, batchRows[r].Id, batchRows[r].Line, batchRows[r].Label, p.AsSpan(r * classes, classes));
             probabilities.AddRange(p);
             progress?.RowsScored(labels.Count);
             batchRows.Clear();

@@ -35,7 +35,7 @@ internal static class ResultsDir
         if (positive is null) threshold = null;
 
         var csv = new StringBuilder();
-        csv.Append("site,id,label");
+        csv.Append("site,id,manifest_line,label");
         foreach (var c in classes) csv.Append(",p_").Append(Csv(c));
         csv.Append('\n');
         foreach (var (name, s) in sites)
@@ -44,7 +44,7 @@ internal static class ResultsDir
             {
                 // Every 7th id holds a comma and a quote, to exercise CSV quoting.
                 string id = i % 7 == 3 ? $"{name}-\"{i}\",x" : $"{name}-{i}";
-                csv.Append(Csv(name)).Append(',').Append(Csv(id)).Append(',').Append(Csv(classes[s.Labels[i]]));
+                csv.Append(Csv(Neutral(name))).Append(',').Append(Csv(Neutral(id))).Append(',').Append(i + 2).Append(',').Append(Csv(Neutral(classes[s.Labels[i]])));
                 for (int c = 0; c < s.ClassCount; c++) csv.Append(',').Append(Float(s.Probabilities[i * s.ClassCount + c]));
                 csv.Append('\n');
             }
@@ -149,4 +149,7 @@ internal static class ResultsDir
 
     private static string Csv(string cell) =>
         cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
+
+    /// <summary>User text as predictions.csv writes it: a quote before a cell a spreadsheet would run as a formula (or that starts with a quote).</summary>
+    private static string Neutral(string cell) => cell.Length > 0 && "=+-@\t\r\n'".Contains(cell[0]) ? "'" + cell : cell;
 }

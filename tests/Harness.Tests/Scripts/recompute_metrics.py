@@ -4,8 +4,10 @@
 Usage: recompute_metrics.py RESULTS_DIR
 
 RESULTS_DIR holds what `harness validate` writes:
-  predictions.csv  header site,id,label,p_<class0>,p_<class1>,... (classes in the model's order),
-                   one row per example; label is the class name
+  predictions.csv  header site,id,manifest_line,label,p_<class0>,p_<class1>,... (classes in the
+                   model's order), one row per example; label is the class name. A site, id or
+                   label cell that starts with a single quote had one put in front (so that no
+                   spreadsheet runs it as a formula): the value is the cell without it.
   results.json     snake_case, format 2; model.class_names, model.positive_class (binary only),
                    model.operating_point.threshold (binary, optional), intervals.level,
                    development.metrics, and per site n, class_counts, prevalence, metrics, gap,
@@ -143,6 +145,11 @@ class Skip:
         self.why = why
 
 
+def unquote(cell):
+    """A user-text cell as it was: Harness puts a single quote before one that starts with =, +, -, @, a quote or a control."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
 def read_predictions(path, class_names):
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
@@ -152,9 +159,9 @@ def read_predictions(path, class_names):
     if not rows:
         raise BadInput(f"{path} is empty")
     header = rows[0]
-    if header[:3] != ["site", "id", "label"] or len(header) < 5 or not all(h.startswith("p_") for h in header[3:]):
-        raise BadInput(f"{path}: header must be site,id,label,p_<class>,... (at least two classes); found {','.join(header)}")
-    classes = [h[2:] for h in header[3:]]
+    if header[:4] != ["site", "id", "manifest_line", "label"] or len(header) < 6 or not all(h.startswith("p_") for h in header[4:]):
+        raise BadInput(f"{path}: header must be site,id,manifest_line,label,p_<class>,... (at least two classes); found {','.join(header)}")
+    classes = [h[2:] for h in header[4:]]
     if class_names is not None and list(class_names) != classes:
         raise BadInput(f"{path}: probability columns {classes} do not match model.class_names {list(class_names)}")
     index = {c: k for k, c in enumerate(classes)}
@@ -164,11 +171,11 @@ def read_predictions(path, class_names):
             continue
         if len(row) != len(header):
             raise BadInput(f"{path}:{line}: {len(row)} cells, header has {len(header)}")
-        site, _id, label = row[0], row[1], row[2]
+        site, label = unquote(row[0]), unquote(row[3])
         if label not in index:
             raise BadInput(f"{path}:{line}: label '{label}' is not one of {classes}")
         try:
-            p = [float(x) for x in row[3:]]
+            p = [float(x) for x in row[4:]]
         except ValueError as e:
             raise BadInput(f"{path}:{line}: {e}")
         entry = by_site.setdefault(site, ([], []))

@@ -31,18 +31,18 @@ public sealed class ValidationRunTests(HeartModelFixture heart)
 
         // When predictions.csv is parsed on its own and scored with the naive second implementation
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("site,id,label,p_no_disease,p_disease", lines[0]);
+        Assert.Equal("site,id,manifest_line,label,p_no_disease,p_disease", lines[0]);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
         string[] classes = ["no_disease", "disease"];
         foreach (var site in results.Sites)
         {
             var mine = rows.Where(r => r[0] == site.Name).ToList();
-            var scored = new ScoredExamples(classes, 1, mine.Select(r => Array.IndexOf(classes, r[2])).ToArray(),
-                mine.SelectMany(r => new[] { float.Parse(r[3], CultureInfo.InvariantCulture), float.Parse(r[4], CultureInfo.InvariantCulture) }).ToArray());
+            var scored = new ScoredExamples(classes, 1, mine.Select(r => Array.IndexOf(classes, r[3])).ToArray(),
+                mine.SelectMany(r => new[] { float.Parse(r[4], CultureInfo.InvariantCulture), float.Parse(r[5], CultureInfo.InvariantCulture) }).ToArray());
 
             // Then every reported number matches within 1e-9, and each gap is site minus development
             Assert.Equal(mine.Count, site.N);
-            Assert.Equal(mine.Count(r => r[2] == "disease") / (double)mine.Count, site.Prevalence!.Value, 1e-12);
+            Assert.Equal(mine.Count(r => r[3] == "disease") / (double)mine.Count, site.Prevalence!.Value, 1e-12);
             Assert.Equal(NaiveMetrics.Accuracy(scored), site.Metrics[MetricKeys.Accuracy].Value!.Value, 1e-9);
             Assert.Equal(NaiveMetrics.Auroc(scored)!.Value, site.Metrics[MetricKeys.Auroc].Value!.Value, 1e-9);
             Assert.Equal(NaiveMetrics.Brier(scored), site.Metrics[MetricKeys.Brier].Value!.Value, 1e-9);
