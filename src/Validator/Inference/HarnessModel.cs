@@ -29,11 +29,22 @@ public sealed class HarnessModel : IDisposable
     public ModelCard Card { get; }
     public DeviceChoice Execution { get; }
 
+    /// <summary>Checks that <paramref name="path"/> is an existing regular file; does not read it.</summary>
+    public static void CheckFile(string path)
+    {
+        string shown = PathDisplay.Of(path);
+        const string fix = "Pass the model.onnx written by 'harness train' with --model.";
+        if (Directory.Exists(path))
+            throw new InputException("--model is a folder, not a model file.", fix, shown);
+        if (!File.Exists(path))
+            throw new InputException("model file not found.", fix, shown);
+        UserPaths.RequireRegularFile(path, fix, shown);
+    }
+
     public static HarnessModel Load(string path, DeviceRequest device)
     {
         string shown = PathDisplay.Of(path);
-        if (!File.Exists(path))
-            throw new InputException("model file not found.", "Pass the model.onnx written by 'harness train' with --model.", shown);
+        CheckFile(path);
 
         var (options, execution) = ExecutionProviders.Create(device);
         InferenceSession session;
@@ -55,12 +66,21 @@ public sealed class HarnessModel : IDisposable
         {
             var card = ModelCard.FromMetadata(session.ModelMetadata.CustomMetadataMap, shown);
             CheckContract(session, card, shown);
-            return new HarnessModel(Path.GetFullPath(path), FileHash.Sha256Hex(path), session, card, execution);
+            return new HarnessModel(Path.GetFullPath(path), Hash(path, shown), session, card, execution);
         }
         catch
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    private static string Hash(string path, string shown)
+    {
+        try { return FileHash.Sha256Hex(path); }
+        catch (Exception e) when (UserPaths.IsRefusal(e))
+        {
+            throw UserPaths.Refused("cannot read the model", e, "Check that the file is readable.", shown);
         }
     }
 
