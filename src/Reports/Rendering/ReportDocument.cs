@@ -5,7 +5,18 @@ namespace Harness.Reports.Rendering;
 /// <summary>Turns a laid-out report into PDF pages with Skia's PDF backend, footer included.</summary>
 internal static class ReportDocument
 {
+    /// <remarks>
+    /// Skia writes through a native callback, where an exception from <paramref name="pdf"/> (a full
+    /// disk, say) would abort the process; it writes to memory, and the bytes are copied after.
+    /// </remarks>
     public static void Write(AuditReportModel report, Stream pdf, DateTimeOffset generatedUtc)
+    {
+        var rendered = new MemoryStream();
+        Render(report, rendered, generatedUtc);
+        rendered.WriteTo(pdf);
+    }
+
+    private static void Render(AuditReportModel report, Stream pdf, DateTimeOffset generatedUtc)
     {
         using var fonts = ReportFonts.Load();
         using var type = new Typesetter(fonts);
