@@ -19,8 +19,14 @@ public static class ExitCodes
     /// <summary>A bug in Harness (EX_SOFTWARE): the message and stack trace are printed for a report.</summary>
     public const int InternalError = 70;
 
+    /// <summary>Hung up (128 + SIGHUP): the terminal closed; cleaned up like Ctrl-C.</summary>
+    public const int HungUp = 129;
+
     /// <summary>Interrupted with Ctrl-C (128 + SIGINT).</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Terminated (128 + SIGTERM), by kill, a scheduler or a container stop; cleaned up like Ctrl-C.</summary>
+    public const int Terminated = 143;
 
     /// <summary>The exit code of a validation that ran: success without criteria, else by the overall verdict.</summary>
     public static int Of(CriteriaOutcome? criteria) => criteria?.Overall switch

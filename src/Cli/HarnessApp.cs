@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Harness.Cli.Commands;
 using Harness.Cli.Infrastructure;
 using Harness.Cli.Rendering;
@@ -16,7 +17,13 @@ namespace Harness.Cli;
 /// </summary>
 public static class HarnessApp
 {
-    public static int Run(string[] args) => Run(args, AnsiConsole.Console, Console.Error, CancelOnCtrlC());
+    /// <summary>The signal that cancelled this run (Ctrl-C, SIGTERM, SIGHUP), for the exit code; null in-process.</summary>
+    private static PosixSignal? _signal;
+
+    /// <summary>Kept alive for the process's lifetime: a collected registration stops handling its signal.</summary>
+    private static readonly List<PosixSignalRegistration> SignalHandlers = [];
+
+    public static int Run(string[] args) => Run(args, AnsiConsole.Console, Console.Error, CancelOnSignals());
 
     public static int Run(string[] args, IAnsiConsole console, TextWriter errors, CancellationToken cancellation = default)
     {
@@ -53,8 +60,14 @@ public static class HarnessApp
         }
         catch (OperationCanceledException)
         {
-            errors.WriteLine("cancelled: no output folder was created.");
-            return ExitCodes.Cancelled;
+            var (what, code) = _signal switch
+            {
+                PosixSignal.SIGTERM => ("terminated (SIGTERM)", ExitCodes.Terminated),
+                PosixSignal.SIGHUP => ("hung up (SIGHUP)", ExitCodes.HungUp),
+                _ => ("cancelled", ExitCodes.Cancelled),
+            };
+            errors.WriteLine($"{what}: no output folder was created.");
+            return code;
         }
         catch (Exception e)
         {
@@ -72,15 +85,21 @@ public static class HarnessApp
         ["validate"] = typeof(ValidateSettings),
     };
 
-    /// <summary>Ctrl-C cancels the running step, whose staged outputs are then removed.</summary>
-    private static CancellationToken CancelOnCtrlC()
+    /// <summary>
+    /// Ctrl-C, SIGTERM and SIGHUP cancel the running step, whose staged outputs are then removed; the
+    /// exit code says which (130, 143, 129). A second signal ends the process at once, as by default.
+    /// </summary>
+    private static CancellationToken CancelOnSignals()
     {
         var source = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            source.Cancel();
-        };
+        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP })
+            SignalHandlers.Add(PosixSignalRegistration.Create(signal, context =>
+            {
+                if (source.IsCancellationRequested) return;
+                context.Cancel = true;
+                _signal = context.Signal;
+                source.Cancel();
+            }));
         return source.Token;
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Harness.Cli.Output;
 using Harness.Cli.Rendering;
 using Harness.Core;
+using Harness.Core.Sites;
 using Harness.Reports;
 using Harness.Trainer;
 using Harness.Validator;
@@ -50,24 +51,31 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
     {
         var device = DeviceOption.Parse(settings.Device);
         string heart = settings.Sites ?? Path.Combine(RepositoryRoot(), "sites", "heart");
-        using var output = StagedOutputFolder.Begin(settings.Out ?? Path.Combine(RepositoryRoot(), "runs", "demo"), settings.Force);
-
-        console.Write(new Rule("[bold]1. Train[/] on " + string.Join(" + ", TrainingSites)).LeftJustified());
-        string train = Directory.CreateDirectory(output.File(TrainFolder)).FullName;
-        TrainCommand.Train(console, TrainingSites.Select(s => Path.Combine(heart, s)).ToList(),
-            new TrainingOptions { PositiveClass = PositiveClass, Device = device }, train, cancellation);
-
-        console.Write(new Rule("[bold]2. Validate[/] on held-out " + string.Join(" + ", HeldOutSites)).LeftJustified());
-        string validate = Directory.CreateDirectory(output.File(ValidateFolder)).FullName;
+        var trainingSites = TrainingSites.Select(s => Path.Combine(heart, s)).ToList();
+        var heldOutSites = HeldOutSites.Select(s => Path.Combine(heart, s)).ToList();
+        foreach (var site in trainingSites.Concat(heldOutSites)) SiteFolder.Open(site); // before anything is created
         string criteria = Path.Combine(heart, CriteriaFileName);
-        var results = ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName),
-            HeldOutSites.Select(s => Path.Combine(heart, s)).ToList(), new ValidationOptions { Device = device }, validate, cancellation,
-            File.Exists(criteria) ? criteria : null);
-
-        output.Commit();
+        // One marker at the top ("demo"), none in train/ and validate/: only 'harness demo --force' replaces a demo.
+        using var output = StagedOutputFolder.Begin(console, "demo", settings.Out ?? Path.Combine(RepositoryRoot(), "runs", "demo"),
+            settings.Force, [heart]);
+        var results = output.Write(() => Run(console, trainingSites, heldOutSites, File.Exists(criteria) ? criteria : null, device, output, cancellation));
+        output.Commit(cancellation);
         console.MarkupLineInterpolated($"Model:  [bold]{ConsoleText.Plain(Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName))}[/]");
         console.MarkupLineInterpolated($"Report: [bold]{ConsoleText.Plain(Path.Combine(output.Target, ValidateFolder, AuditReport.FileName))}[/]");
         return ExitCodes.Of(results.Criteria);
+    }
+
+    private static ValidationResults Run(IAnsiConsole console, IReadOnlyList<string> trainingSites, IReadOnlyList<string> heldOutSites,
+        string? criteria, DeviceRequest device, StagedOutputFolder output, CancellationToken cancellation)
+    {
+        console.Write(new Rule("[bold]1. Train[/] on " + string.Join(" + ", TrainingSites)).LeftJustified());
+        string train = Directory.CreateDirectory(output.File(TrainFolder)).FullName;
+        TrainCommand.Train(console, trainingSites, new TrainingOptions { PositiveClass = PositiveClass, Device = device }, train, cancellation);
+
+        console.Write(new Rule("[bold]2. Validate[/] on held-out " + string.Join(" + ", HeldOutSites)).LeftJustified());
+        string validate = Directory.CreateDirectory(output.File(ValidateFolder)).FullName;
+        return ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName), heldOutSites,
+            new ValidationOptions { Device = device }, validate, cancellation, criteria);
     }
 
     /// <summary>The repository holding sites/heart: above the harness binaries, else above the working folder.</summary>

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Harness.Cli.Output;
 using Harness.Cli.Rendering;
 using Harness.Core.Metrics;
+using Harness.Core.Sites;
 using Harness.Reports;
 using Harness.Trainer;
 using Spectre.Console;
@@ -21,7 +22,7 @@ internal sealed class TrainSettings : CommandSettings
     public string? Out { get; init; }
 
     [CommandOption("--force")]
-    [Description("Replace --out if it exists and holds only Harness outputs.")]
+    [Description("Replace --out if an earlier 'harness train' wrote it (and it holds none of this run's sites).")]
     public bool Force { get; init; }
 
     [CommandOption("--positive-class <CLASS>")]
@@ -110,9 +111,10 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellation)
     {
         var options = settings.ToOptions();
-        using var output = StagedOutputFolder.Begin(settings.Out!, settings.Force);
-        Train(console, settings.Sites, options, output.Path, cancellation);
-        output.Commit();
+        foreach (var site in settings.Sites) SiteFolder.Open(site); // before anything is created
+        using var output = StagedOutputFolder.Begin(console, "train", settings.Out!, settings.Force, settings.Sites);
+        output.Write(() => Train(console, settings.Sites, options, output.Path, cancellation));
+        output.Commit(cancellation);
         console.MarkupLineInterpolated($"Model: [bold]{ConsoleText.Plain(Path.Combine(output.Target, TrainingOutcome.ModelFileName))}[/]");
         return ExitCodes.Success;
     }

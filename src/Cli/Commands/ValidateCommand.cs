@@ -5,9 +5,11 @@ using Harness.Cli.Output;
 using Harness.Cli.Rendering;
 using Harness.Core;
 using Harness.Core.Metrics;
+using Harness.Core.Sites;
 using Harness.Reports;
 using Harness.Validator;
 using Harness.Validator.Criteria;
+using Harness.Validator.Inference;
 using Harness.Validator.Results;
 using Harness.Validator.Scoring;
 using Spectre.Console;
@@ -30,7 +32,7 @@ internal sealed class ValidateSettings : CommandSettings
     public string? Out { get; init; }
 
     [CommandOption("--force")]
-    [Description("Replace --out if it exists and holds only Harness outputs.")]
+    [Description("Replace --out if an earlier 'harness validate' wrote it (and it holds none of this run's inputs).")]
     public bool Force { get; init; }
 
     [CommandOption("--criteria <FILE>")]
@@ -78,9 +80,14 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
     {
         var options = settings.ToOptions();
         options.Intervals.Validate();
-        using var output = StagedOutputFolder.Begin(settings.Out!, settings.Force);
-        var results = Validate(console, settings.Model!, settings.Sites, options, output.Path, cancellation, settings.Criteria);
-        output.Commit();
+        // The files named on the command line, before anything is created.
+        HarnessModel.CheckFile(settings.Model!);
+        foreach (var site in settings.Sites) SiteFolder.Open(site);
+        if (settings.Criteria is not null) CriteriaFile.CheckFile(settings.Criteria);
+        using var output = StagedOutputFolder.Begin(console, "validate", settings.Out!, settings.Force,
+            [settings.Model, .. settings.Sites, settings.Criteria]);
+        var results = output.Write(() => Validate(console, settings.Model!, settings.Sites, options, output.Path, cancellation, settings.Criteria));
+        output.Commit(cancellation);
         console.MarkupLineInterpolated($"Report: [bold]{ConsoleText.Plain(Path.Combine(output.Target, AuditReport.FileName))}[/]");
         return ExitCodes.Of(results.Criteria);
     }

@@ -21,7 +21,7 @@ public sealed class ManifestReader : IDisposable
     {
         Site = site;
         _file = PathDisplay.Of(site.ManifestPath);
-        _bytes = new ManifestStream(File.OpenRead(site.ManifestPath), _file);
+        _bytes = new ManifestStream(Guard(() => File.OpenRead(site.ManifestPath)), _file);
         _csv = CsvReader.Create(_bytes, new CsvReaderOptions
         {
             HasHeader = true,
@@ -128,7 +128,10 @@ public sealed class ManifestReader : IDisposable
             "Write dates as YYYY-MM-DD (for example 2019-03-28), or leave the cell empty when unknown.");
     }
 
-    /// <summary>CsvHelper's own format errors (stray quotes, say) become input errors with the line.</summary>
+    /// <summary>
+    /// CsvHelper's own format errors (stray quotes, say) become input errors with the line; the file
+    /// system's refusals (permission denied, an I/O error) input errors with the reason.
+    /// </summary>
     private T Guard<T>(Func<T> read)
     {
         try { return read(); }
@@ -137,6 +140,10 @@ public sealed class ManifestReader : IDisposable
             throw new InputException($"malformed CSV ({e.Message.TrimEnd('.')}).",
                 "Quote a cell that holds commas or quotes as \"...\" and double any quote inside it.",
                 _file, e.LineNumber > 0 ? e.LineNumber : null);
+        }
+        catch (Exception e) when (UserPaths.IsRefusal(e))
+        {
+            throw UserPaths.Refused("cannot read the manifest", e, "Check that the file is readable (for example chmod a+r).", _file);
         }
     }
 

@@ -10,7 +10,19 @@ internal static class ReportDocument
     /// The warning that some characters could not be drawn (no installed font has them), which the
     /// report then lists with its warnings; null when every character was drawn.
     /// </returns>
+    /// <remarks>
+    /// Skia writes through a native callback, where an exception from <paramref name="pdf"/> (a full
+    /// disk, say) would abort the process; it writes to memory, and the bytes are copied after.
+    /// </remarks>
     public static ValidationWarning? Write(AuditReportModel report, Stream pdf, DateTimeOffset generatedUtc)
+    {
+        var rendered = new MemoryStream();
+        var warning = Render(report, rendered, generatedUtc);
+        rendered.WriteTo(pdf);
+        return warning;
+    }
+
+    private static ValidationWarning? Render(AuditReportModel report, Stream pdf, DateTimeOffset generatedUtc)
     {
         using var fonts = ReportFonts.Load();
         using var type = new Typesetter(fonts);

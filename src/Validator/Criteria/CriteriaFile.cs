@@ -68,20 +68,27 @@ public static class CriteriaFile
     /// </summary>
     public static IReadOnlyList<Criterion> Load(string path, bool binaryModel) => new Parser(path, Read(path), binaryModel).Parse();
 
-    private static byte[] Read(string path)
+    /// <summary>Checks that <paramref name="path"/> is an existing regular file; does not read it.</summary>
+    public static void CheckFile(string path)
     {
         if (Directory.Exists(path))
             throw new InputException("the criteria file is a folder.", "Pass a JSON file of acceptance rules with --criteria.", path);
         if (!File.Exists(path))
             throw PathDisplay.NotUtf8(path, "file") ?? new InputException("criteria file not found.", "Pass an existing JSON file of acceptance rules with --criteria.", path);
+        UserPaths.RequireRegularFile(path, "Pass a JSON file of acceptance rules with --criteria.", path);
+    }
+
+    private static byte[] Read(string path)
+    {
+        CheckFile(path);
         byte[] bytes;
         try
         {
             bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (UserPaths.IsRefusal(e))
         {
-            throw new InputException($"cannot read the criteria file ({e.Message.TrimEnd('.')}).", "Check that the file exists and is readable.", path);
+            throw UserPaths.Refused("cannot read the criteria file", e, "Check that the file exists and is readable.", path);
         }
         return bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes;
     }

@@ -30,14 +30,30 @@ public sealed class HarnessModel : IDisposable
     public ModelCard Card { get; }
     public DeviceChoice Execution { get; }
 
+    /// <summary>Checks that <paramref name="path"/> is an existing regular file; does not read it.</summary>
+    public static void CheckFile(string path)
+    {
+        string shown = PathDisplay.Of(path);
+        const string fix = "Pass the model.onnx written by 'harness train' with --model.";
+        if (Directory.Exists(path))
+            throw new InputException("--model is a folder, not a model file.", fix, shown);
+        if (!File.Exists(path))
+            throw PathDisplay.NotUtf8(path, "file") ?? new InputException("model file not found.", fix, shown);
+        UserPaths.RequireRegularFile(path, fix, shown);
+    }
+
     public static HarnessModel Load(string path, DeviceRequest device)
     {
         string shown = PathDisplay.Of(path);
-        if (!File.Exists(path))
-            throw PathDisplay.NotUtf8(path, "file") ?? new InputException("model file not found.", "Pass the model.onnx written by 'harness train' with --model.", shown);
+        CheckFile(path);
 
         // One read: the bytes ONNX Runtime loads are the bytes whose digest is checked and whose SHA-256 is reported.
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (UserPaths.IsRefusal(e))
+        {
+            throw UserPaths.Refused("cannot read the model", e, "Check that the file is readable.", shown);
+        }
         var (options, execution) = ExecutionProviders.Create(device);
         InferenceSession session;
         try

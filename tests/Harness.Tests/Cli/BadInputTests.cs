@@ -83,7 +83,6 @@ public sealed class BadInputTests(HeartModelFixture heart)
         { "truncated character at the end", Encoding.UTF8.GetBytes(Valid).Concat(new byte[] { 0xC3 }).ToArray(), ["manifest.csv:14:", "not valid UTF-8"] },
         { "feature missing in every row", Encoding.UTF8.GetBytes(string.Join("\n", Valid.Split('\n').Select((l, i) => l.Length == 0 ? l : i == 0 ? l + ",chol" : l + ",?"))), ["feature 'chol' is missing in every one of the 12 training rows", "Remove the column"] },
         { "class with one patient", Encoding.UTF8.GetBytes(Valid + "13,2,1,1\n"), ["at least 2 patients of each class", "'2' has 1"] },
-        { "a ten-megabyte cell", Encoding.UTF8.GetBytes(Valid.Replace("3,0,1,4", "3,0," + new string('z', 10_000_000) + ",4")), ["manifest.csv:4:3:", "characters left out", "is not a number"] },
         { "only one class", Encoding.UTF8.GetBytes("id,label,x\n1,a,1\n2,a,2\n"), ["only one class"] },
     };
 
@@ -99,6 +98,14 @@ public sealed class BadInputTests(HeartModelFixture heart)
 
         AssertCleanFailure(result, temp, expected);
         Assert.True(result.Errors.Length < 600, $"{why}: the error line is {result.Errors.Length} characters long");
+    }
+
+    [Fact]
+    public void A_ten_megabyte_cell_is_cut_in_the_error_line()
+    {
+        // (not theory data: xUnit would serialise ten megabytes at discovery)
+        byte[] manifest = Encoding.UTF8.GetBytes(Valid.Replace("3,0,1,4", "3,0," + new string('z', 10_000_000) + ",4"));
+        Bad_training_manifests_fail_cleanly("a ten-megabyte cell", manifest, ["manifest.csv:4:3:", "characters left out", "is not a number"]);
     }
 
     [Fact]

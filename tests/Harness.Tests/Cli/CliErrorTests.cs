@@ -127,19 +127,19 @@ public sealed class CliErrorTests(HeartModelFixture heart)
     public void Force_replaces_an_earlier_output_but_never_a_folder_of_other_files()
     {
         using var temp = new TempFolder();
-        string[] args = ["validate", "--model", heart.ModelPath, "--site", RepoPaths.Sites("heart", "switzerland"), "--device", "cpu", "--force", "--out"];
-        Directory.CreateDirectory(temp.Combine("earlier"));
+        string[] args = ["validate", "--model", heart.ModelPath, "--site", RepoPaths.Sites("heart", "switzerland"), "--device", "cpu", "--out"];
+        Assert.Equal(ExitCodes.Success, CliRunner.Run([.. args, temp.Combine("earlier")]).ExitCode);
         File.WriteAllText(temp.Combine("earlier", "results.json"), "{}");
         Directory.CreateDirectory(temp.Combine("precious"));
         File.WriteAllText(temp.Combine("precious", "notes.txt"), "mine");
 
-        var replaced = CliRunner.Run([.. args, temp.Combine("earlier")]);
-        var refused = CliRunner.Run([.. args, temp.Combine("precious")]);
+        var replaced = CliRunner.Run([.. args, temp.Combine("earlier"), "--force"]);
+        var refused = CliRunner.Run([.. args, temp.Combine("precious"), "--force"]);
 
         Assert.Equal(ExitCodes.Success, replaced.ExitCode);
         Assert.NotEqual("{}", File.ReadAllText(temp.Combine("earlier", "results.json")));
         Assert.Equal(ExitCodes.InputError, refused.ExitCode);
-        Assert.Contains("did not write", refused.Errors);
+        Assert.Contains("--force will not replace it", refused.Errors);
         Assert.Equal("mine", File.ReadAllText(temp.Combine("precious", "notes.txt")));
         Assert.Equal(["earlier", "precious"], Directory.EnumerateDirectories(temp.Path).Select(Path.GetFileName).Order());
     }
