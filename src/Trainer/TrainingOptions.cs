@@ -63,6 +63,9 @@ public sealed record TrainingOptions
         return parsed;
     }
 
+    /// <summary>Widest hidden layer: wider is no tabular model, and two such layers would need gigabytes.</summary>
+    public const int MaxHiddenWidth = 16_384;
+
     /// <summary>Checks ranges; errors name the command-line option to change.</summary>
     public void Validate()
     {
@@ -78,7 +81,8 @@ public sealed record TrainingOptions
         Check(Patience >= 1, "patience", "at least 1");
         Check(MinDelta >= 0 && double.IsFinite(MinDelta), "min-delta", "zero or positive");
         Check(ValidationFraction is > 0 and < 1, "validation-fraction", "between 0 and 1 (exclusive)");
-        Check(HiddenLayers.Count >= 1 && HiddenLayers.All(h => h >= 1), "hidden", "a comma-separated list of positive layer widths");
+        Check(HiddenLayers.Count >= 1 && HiddenLayers.All(h => h is >= 1 and <= MaxHiddenWidth), "hidden",
+            $"a comma-separated list of layer widths from 1 to {MaxHiddenWidth:N0}");
         Check(Dropout is >= 0 and < 1, "dropout", "in [0, 1)");
         Harness.Core.Metrics.OperatingThreshold.Validate(Threshold);
     }

@@ -107,7 +107,7 @@ public static class ValidationRun
             N = examples.Count,
             ClassCounts = card.ClassNames.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => counts[x.i]),
             Prevalence = examples.PositiveClass is int pos ? (double)counts[pos] / examples.Count : null,
-            HeldOut = !card.TrainingSites.Any(t => t.Name == site.Name || t.ManifestSha256 == scored.ManifestSha256),
+            HeldOut = !card.TrainingSites.Any(t => t.Name == site.Name || t.ManifestSha256 == scored.ManifestSha256 || t.ContentSha256 == scored.ContentSha256),
             MissingRates = missing,
             Metrics = estimate.Metrics,
             Gap = development is null

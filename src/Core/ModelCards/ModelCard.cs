@@ -149,5 +149,8 @@ public sealed record ModelCard
             "Use model.onnx exactly as 'harness train' wrote it; retrain if the model or its card must change.", modelFile);
 }
 
-/// <summary>A site the model was trained on: its name, how many rows it gave, and which exact file.</summary>
-public sealed record TrainingSite(string Name, int Rows, string ManifestSha256);
+/// <summary>
+/// A site the model was trained on: its name, how many rows it gave, which exact file, and the
+/// SHA-256 of its content whatever its line endings or column order (null in cards before format 3).
+/// </summary>
+public sealed record TrainingSite(string Name, int Rows, string ManifestSha256, string? ContentSha256 = null);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using CsvHelper;
 
 namespace Harness.Core.Sites;
@@ -13,6 +15,8 @@ public sealed class ManifestReader : IDisposable
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
 
     private readonly ManifestStream _bytes;
+    private readonly IncrementalHash _content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly int[] _columnsByName; // column indices in ordinal order of their names
     private readonly CsvReader _csv;
     private readonly string _file;
     private bool _rowsRead;
@@ -39,6 +43,8 @@ public sealed class ManifestReader : IDisposable
                 throw new InputException("the manifest is empty.",
                     "The first line must be a header naming the columns id, label and the features.", _file);
             Schema = ManifestSchema.FromHeader(header, _file);
+            _columnsByName = Enumerable.Range(0, Schema.Columns.Count).OrderBy(c => Schema.Columns[c], StringComparer.Ordinal).ToArray();
+            AppendContent(_columnsByName.Select(c => Schema.Columns[c]).ToArray(), Enumerable.Range(0, _columnsByName.Length).ToArray());
         }
         catch
         {
@@ -55,6 +61,31 @@ public sealed class ManifestReader : IDisposable
     /// rows streamed past: available once <see cref="ReadRows"/> has been read to the end.
     /// </summary>
     public string Sha256 => _bytes.Sha256Hex;
+
+    /// <summary>
+    /// Lower-case hex SHA-256 of the manifest's content whatever its layout: the column names in
+    /// ordinal order, then each row's cells, trimmed, in that column order. Line endings, quoting,
+    /// a byte-order mark and the order of columns do not change it; any value, or the order of
+    /// rows, does. Available once <see cref="ReadRows"/> has been read to the end.
+    /// </summary>
+    public string ContentSha256 => _rowsDone
+        ? Convert.ToHexStringLower(_content.GetCurrentHash())
+        : throw new InvalidOperationException("The rows have not been read to their end.");
+
+    private bool _rowsDone;
+
+    /// <summary>Adds one line of cells to the content hash: each cell's UTF-8, a unit separator after each, a record separator at the end.</summary>
+    private void AppendContent(string[] cells, int[] order)
+    {
+        foreach (int c in order)
+        {
+            _content.AppendData(Encoding.UTF8.GetBytes(cells[c].Trim()));
+            _content.AppendData(UnitSeparator);
+        }
+        _content.AppendData(RecordSeparator);
+    }
+
+    private static readonly byte[] UnitSeparator = [0x1F], RecordSeparator = [0x1E];
 
     /// <summary>Opens the manifest and validates its header.</summary>
     public static ManifestReader Open(SiteFolder site) => new(site);
@@ -97,9 +128,11 @@ public sealed class ManifestReader : IDisposable
             for (int f = 0; f < features.Length; f++)
                 features[f] = ParseFeature(cells[Schema.FeatureColumnIndices[f]], line, Schema.FeatureColumnIndices[f]);
 
+            AppendContent(cells, _columnsByName);
             count++;
             yield return new ManifestRow(line, id, patient, date, label, features);
         }
+        _rowsDone = true;
         if (count == 0)
             throw new InputException("the manifest has a header but no rows.", "Add one row per example below the header.", _file);
     }
@@ -152,5 +185,6 @@ public sealed class ManifestReader : IDisposable
     public void Dispose()
     {
         _csv.Dispose();
+        _content.Dispose();
     }
 }

@@ -3,8 +3,9 @@ namespace Harness.Core.Sites;
 /// <summary>A site read whole into memory (training needs random access), with its manifest's SHA-256.</summary>
 public sealed class SiteData
 {
-    private SiteData(SiteFolder site, ManifestSchema schema, IReadOnlyList<ManifestRow> rows, string sha256)
+    private SiteData(SiteFolder site, ManifestSchema schema, IReadOnlyList<ManifestRow> rows, string sha256, string contentSha256)
     {
+        ContentSha256 = contentSha256;
         Site = site;
         Schema = schema;
         Rows = rows;
@@ -18,10 +19,13 @@ public sealed class SiteData
     /// <summary>Lower-case hex SHA-256 of manifest.csv's bytes: what the model card records.</summary>
     public string ManifestSha256 { get; }
 
+    /// <summary>SHA-256 of the manifest's content whatever its line endings or column order (<see cref="ManifestReader.ContentSha256"/>).</summary>
+    public string ContentSha256 { get; }
+
     public static SiteData Load(SiteFolder site)
     {
         using var reader = ManifestReader.Open(site);
         var rows = reader.ReadRows().ToList();
-        return new SiteData(site, reader.Schema, rows, reader.Sha256);
+        return new SiteData(site, reader.Schema, rows, reader.Sha256, reader.ContentSha256);
     }
 }

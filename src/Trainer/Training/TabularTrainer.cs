@@ -86,7 +86,9 @@ public static class TabularTrainer
                 }
             }
             if (best is null)
-                throw new InvalidOperationException("Validation loss was never finite; nothing to restore (try a lower --learning-rate).");
+                throw new InputException(
+                    $"training diverged: the validation loss was never finite in {epochs.Count} epoch{(epochs.Count == 1 ? "" : "s")} (learning rate {options.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}), so there are no weights to keep.",
+                    $"Lower --learning-rate (the default is {TrainingOptions.Defaults.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
             model.load_state_dict(best);
             model.eval();
             return new TrainedNetwork(model, device, choice, epochs, stopping.BestEpoch, stopReason);

@@ -7,7 +7,8 @@ namespace Harness.Validator.Scoring;
 
 /// <summary>What scoring one site produced: its predictions (labels, probabilities, patients) and how complete its features were.</summary>
 /// <param name="MissingByFeature">Per model feature (card order), the rows where it was missing.</param>
-internal sealed record ScoredSite(SiteFolder Site, string ManifestSha256, ScoredExamples Examples, long[] MissingByFeature);
+/// <param name="ContentSha256">The manifest's content hash, whatever its line endings or column order (<see cref="ManifestReader.ContentSha256"/>).</param>
+internal sealed record ScoredSite(SiteFolder Site, string ManifestSha256, string ContentSha256, ScoredExamples Examples, long[] MissingByFeature);
 
 /// <summary>
 /// Scores one site: streams its manifest in batches through the model and writes each
@@ -83,7 +84,7 @@ internal static class SiteScorer
         {
             Clusters = patients is null ? null : clusters.ToArray(),
         };
-        return new ScoredSite(site, reader.Sha256, scored, missing);
+        return new ScoredSite(site, reader.Sha256, reader.ContentSha256, scored, missing);
     }
 
     /// <summary>Float32 softmax outputs sum to 1 within about 1e-6; more than this is not a softmax.</summary>

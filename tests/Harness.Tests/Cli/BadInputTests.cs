@@ -50,6 +50,8 @@ public sealed class BadInputTests(HeartModelFixture heart)
         { "unknown device", ["train", "--site", "site", "--device", "tpu", "--out", "OUT"], ["--device 'tpu' is not a device"] },
         { "unknown threshold rule", ["train", "--site", "site", "--threshold", "best", "--out", "OUT"], ["'best' is not a threshold rule"] },
         { "zero hidden width", ["train", "--site", "site", "--hidden", "32,0", "--out", "OUT"], ["--hidden"] },
+        { "absurd hidden width", ["train", "--site", "site", "--hidden", "100000000", "--out", "OUT"], ["--hidden must be", "from 1 to 16,384"] },
+        { "diverging learning rate", ["train", "--site", "site", "--learning-rate", "1e30", "--epochs", "3", "--device", "cpu", "--out", "OUT"], ["training diverged", "Lower --learning-rate"] },
         { "missing site", ["train", "--site", "nowhere", "--out", "OUT"], ["nowhere", "site folder not found"] },
         { "missing model", ["validate", "--model", "none.onnx", "--site", "site", "--out", "OUT"], ["none.onnx", "model file not found"] },
     };
@@ -120,5 +122,75 @@ public sealed class BadInputTests(HeartModelFixture heart)
         var result = CliRunner.Run("validate", "--model", heart.ModelPath, "--site", temp.Combine("site"), "--out", temp.Combine("out"), "--device", "cpu");
 
         AssertCleanFailure(result, temp, ["manifest.csv:5:", "not valid UTF-8"]);
+    }
+
+    /// <summary>Switzerland's manifest (the heart model's features) broken one way each, for validation.</summary>
+    public static TheoryData<string, string[]> BrokenValidationManifests()
+    {
+        string[] Lines() => File.ReadAllLines(RepoPaths.Sites("heart", "switzerland", "manifest.csv"));
+        string Join(IEnumerable<string> lines) => string.Join("\n", lines) + "\n";
+        string Edit(int line, Func<string[], string[]> edit) { var l = Lines(); l[line] = string.Join(",", edit(l[line].Split(','))); return Join(l); }
+        var lines = Lines();
+        return new TheoryData<string, string[]>
+        {
+            { Edit(3, c => { c[1] = "maybe"; return c; }), ["manifest.csv:4:2:", "label 'maybe' is not one of the model's classes"] },
+            { Edit(0, c => c.Where(x => x != "chol").ToArray()), ["manifest.csv:1:", "chol"] },
+            { Edit(0, c => [.. c, "bmi"]), ["manifest.csv:1:", "bmi"] },
+            { Edit(0, c => { c[2] = "sex"; return c; }), ["manifest.csv:1:", "'sex' appears twice"] },
+            { Edit(2, c => { c[0] = ""; return c; }), ["manifest.csv:3:1:", "the id is empty"] },
+            { Edit(2, c => { c[1] = " "; return c; }), ["manifest.csv:3:2:", "the label is empty"] },
+            { Edit(4, c => { c[2] = "1e39"; return c; }), ["manifest.csv:5:3:", "beyond the float32 range"] },
+            { Edit(4, c => { c[2] = "NaN"; return c; }), ["manifest.csv:5:3:", "'NaN'", "is not a number"] },
+            { Edit(4, c => { c[2] = "3,5"; return c; }), ["manifest.csv:5:", "cells but the header has"] },
+            { Join([lines[0]]), ["manifest.csv:", "header but no rows"] },
+            { Join(lines.Take(3).Append(lines[1])), ["manifest.csv:4:1:", "is used again (first on line 2)"] },
+            { Join(lines.Select((l, i) => i == 2 ? l.Replace("switzerland-002", "\"switzerland-002") : l)), ["manifest.csv:", "malformed CSV"] },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BrokenValidationManifests))]
+    public void Bad_validation_manifests_fail_cleanly(string manifest, string[] expected)
+    {
+        using var temp = new TempFolder();
+        string site = temp.WriteSite("site", manifest);
+
+        var result = CliRunner.Run("validate", "--model", heart.ModelPath, "--site", site, "--out", temp.Combine("out"), "--device", "cpu");
+
+        AssertCleanFailure(result, temp, expected);
+    }
+
+    /// <summary>Files passed as --model that are no Harness model.</summary>
+    public static TheoryData<string, byte[], string[]> BadModels => new()
+    {
+        { "empty file", [], ["bad.onnx", "ONNX Runtime cannot load the model"] },
+        { "text file", Encoding.UTF8.GetBytes("this is not a model\n"), ["bad.onnx", "ONNX Runtime cannot load the model"] },
+        { "manifest passed as model", Encoding.UTF8.GetBytes(Valid), ["bad.onnx", "ONNX Runtime cannot load the model"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadModels))]
+    public void Bad_model_files_fail_cleanly(string why, byte[] model, string[] expected)
+    {
+        using var temp = new TempFolder();
+        string site = temp.WriteSite("site", Valid);
+        File.WriteAllBytes(temp.Combine("bad.onnx"), model);
+
+        var result = CliRunner.Run("validate", "--model", temp.Combine("bad.onnx"), "--site", site, "--out", temp.Combine("out"), "--device", "cpu");
+
+        AssertCleanFailure(result, temp, expected);
+        Assert.NotNull(why);
+    }
+
+    [Fact]
+    public void A_truncated_model_fails_cleanly()
+    {
+        using var temp = new TempFolder();
+        byte[] bytes = File.ReadAllBytes(heart.ModelPath);
+        File.WriteAllBytes(temp.Combine("bad.onnx"), bytes[..(bytes.Length / 2)]);
+
+        var result = CliRunner.Run("validate", "--model", temp.Combine("bad.onnx"), "--site", RepoPaths.Sites("heart", "switzerland"), "--out", temp.Combine("out"), "--device", "cpu");
+
+        AssertCleanFailure(result, temp, ["bad.onnx"]);
     }
 }
