@@ -16,17 +16,6 @@ public sealed class BadInputTests(HeartModelFixture heart)
     /// <summary>A small, valid binary training manifest: 12 patients, 6 of each class.</summary>
     private const string Valid = "id,label,x,y\n1,0,1,2\n2,1,2,3\n3,0,1,4\n4,1,3,2\n5,0,2,2\n6,1,4,1\n7,0,1,1\n8,1,3,3\n9,0,2,1\n10,1,4,4\n11,0,1,3\n12,1,3,1\n";
 
-    private static void AssertCleanFailure(CliRunner.Result result, TempFolder temp, string[] expected)
-    {
-        Assert.True(result.ExitCode == ExitCodes.InputError, $"exit {result.ExitCode}: {result.Errors}");
-        var line = Assert.Single(result.ErrorLines);
-        Assert.StartsWith("error: ", line);
-        foreach (var text in expected) Assert.Contains(text, line);
-        Assert.DoesNotContain("   at ", result.Errors);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path, "out*"));
-        Assert.Empty(Directory.EnumerateDirectories(temp.Path, ".out.partial-*"));
-    }
-
     /// <summary>Command lines, run in a folder holding the valid site "site" and the heart model as "model.onnx"; "OUT" becomes the output folder.</summary>
     public static TheoryData<string, string[], string[]> CommandLines => new()
     {
@@ -70,7 +59,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
             _ => a,
         }).ToArray();
 
-        AssertCleanFailure(CliRunner.Run(resolved), temp, expected);
+        CliAssert.CleanFailure(CliRunner.Run(resolved), temp.Path, "out", expected);
         Assert.NotNull(why);
     }
 
@@ -98,7 +87,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("train", "--site", temp.Combine("site"), "--out", temp.Combine("out"), "--device", "cpu", "--epochs", "2");
 
-        AssertCleanFailure(result, temp, expected);
+        CliAssert.CleanFailure(result, temp.Path, "out", expected);
         Assert.True(result.Errors.Length < 600, $"{why}: the error line is {result.Errors.Length} characters long");
     }
 
@@ -121,7 +110,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("validate", "--model", heart.ModelPath, "--site", temp.Combine("site"), "--out", temp.Combine("out"), "--device", "cpu");
 
-        AssertCleanFailure(result, temp, ["manifest.csv:5:", "not valid UTF-8"]);
+        CliAssert.CleanFailure(result, temp.Path, "out", ["manifest.csv:5:", "not valid UTF-8"]);
     }
 
     /// <summary>Switzerland's manifest (the heart model's features) broken one way each, for validation.</summary>
@@ -157,7 +146,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("validate", "--model", heart.ModelPath, "--site", site, "--out", temp.Combine("out"), "--device", "cpu");
 
-        AssertCleanFailure(result, temp, expected);
+        CliAssert.CleanFailure(result, temp.Path, "out", expected);
     }
 
     /// <summary>Files passed as --model that are no Harness model.</summary>
@@ -178,7 +167,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("validate", "--model", temp.Combine("bad.onnx"), "--site", site, "--out", temp.Combine("out"), "--device", "cpu");
 
-        AssertCleanFailure(result, temp, expected);
+        CliAssert.CleanFailure(result, temp.Path, "out", expected);
         Assert.NotNull(why);
     }
 
@@ -191,6 +180,6 @@ public sealed class BadInputTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("validate", "--model", temp.Combine("bad.onnx"), "--site", RepoPaths.Sites("heart", "switzerland"), "--out", temp.Combine("out"), "--device", "cpu");
 
-        AssertCleanFailure(result, temp, ["bad.onnx"]);
+        CliAssert.CleanFailure(result, temp.Path, "out", ["bad.onnx"]);
     }
 }

@@ -10,17 +10,6 @@ namespace Harness.Tests.Cli;
 [Collection(NativeCollection.Name)]
 public sealed class CliErrorTests(HeartModelFixture heart)
 {
-    private static void AssertCleanFailure(CliRunner.Result result, TempFolder temp, string outName, params string[] expected)
-    {
-        Assert.Equal(ExitCodes.InputError, result.ExitCode);
-        var line = Assert.Single(result.ErrorLines);
-        Assert.StartsWith("error: ", line);
-        foreach (var text in expected) Assert.Contains(text, line);
-        Assert.DoesNotContain("   at ", result.Errors);
-        Assert.False(Directory.Exists(temp.Combine(outName)), "the output folder must not exist");
-        Assert.Empty(Directory.EnumerateDirectories(temp.Path, $".{outName}.partial-*"));
-    }
-
     public static TheoryData<string, string, string[]> BadManifests => new()
     {
         { "no label column", "id,diagnosis,x\n1,a,1\n2,b,2\n", ["manifest.csv:1:", "no 'label' column", "Add a 'label' column"] },
@@ -40,7 +29,7 @@ public sealed class CliErrorTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("train", "--site", site, "--out", temp.Combine("run"), "--device", "cpu");
 
-        AssertCleanFailure(result, temp, "run", expected);
+        CliAssert.CleanFailure(result, temp.Path, "run", expected);
         Assert.NotNull(why);
     }
 
@@ -85,7 +74,7 @@ public sealed class CliErrorTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("validate", "--model", heart.ModelPath, "--site", site, "--out", temp.Combine("out"), "--device", "cpu");
 
-        AssertCleanFailure(result, temp, "out", expected);
+        CliAssert.CleanFailure(result, temp.Path, "out", expected);
     }
 
     [Fact]
@@ -95,7 +84,7 @@ public sealed class CliErrorTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("train", "--site", temp.Combine("nowhere"), "--out", temp.Combine("run"));
 
-        AssertCleanFailure(result, temp, "run", ["nowhere", "site folder not found"]);
+        CliAssert.CleanFailure(result, temp.Path, "run", ["nowhere", "site folder not found"]);
     }
 
     [Fact]
@@ -106,7 +95,7 @@ public sealed class CliErrorTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("validate", "--model", heart.ModelPath, "--site", site, "--out", temp.Combine("out"), "--device", "cpu");
 
-        AssertCleanFailure(result, temp, "out", ["manifest.csv:1:", "missing 'sex'", "extra 'bmi'"]);
+        CliAssert.CleanFailure(result, temp.Path, "out", ["manifest.csv:1:", "missing 'sex'", "extra 'bmi'"]);
     }
 
     [Fact]
@@ -157,7 +146,7 @@ public sealed class CliErrorTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("train", "--site", RepoPaths.Sites("heart", "cleveland"), "--out", temp.Combine("run"), option, value);
 
-        AssertCleanFailure(result, temp, "run", [expected]);
+        CliAssert.CleanFailure(result, temp.Path, "run", [expected]);
     }
 
     [Theory]
@@ -172,7 +161,7 @@ public sealed class CliErrorTests(HeartModelFixture heart)
         var result = CliRunner.Run("validate", "--model", heart.ModelPath, "--site", RepoPaths.Sites("heart", "switzerland"),
             "--out", temp.Combine("out"), "--device", "cpu", option, value);
 
-        AssertCleanFailure(result, temp, "out", [expected]);
+        CliAssert.CleanFailure(result, temp.Path, "out", [expected]);
     }
 
     [Fact]

@@ -28,26 +28,6 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
         ["train", "--site", RepoPaths.Sites("heart", "cleveland"), "--site", RepoPaths.Sites("heart", "hungary"),
          "--positive-class", "disease", "--device", "cpu", "--out", output, .. more];
 
-    private static IEnumerable<string> StagingFolders(string parent, string outName) =>
-        Directory.EnumerateDirectories(parent, $".{outName}.partial-*");
-
-    private static void AssertRefused(CliRunner.Result result, params string[] expected)
-    {
-        Assert.True(result.ExitCode == ExitCodes.InputError, $"exit {result.ExitCode}: {result.Errors}");
-        var line = Assert.Single(result.ErrorLines);
-        Assert.StartsWith("error: ", line);
-        foreach (var text in expected) Assert.Contains(text, line);
-        Assert.DoesNotContain("   at ", result.Errors);
-    }
-
-    /// <summary>Refused, with neither the output folder nor a staging folder left behind.</summary>
-    private static void AssertCleanFailure(CliRunner.Result result, string parent, string outName, params string[] expected)
-    {
-        AssertRefused(result, expected);
-        Assert.False(Directory.Exists(Path.Combine(parent, outName)), "the output folder must not exist");
-        Assert.Empty(StagingFolders(parent, outName));
-    }
-
     private static Dictionary<string, byte[]> Snapshot(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllBytes);
 
@@ -78,9 +58,9 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
         var result = CliRunner.Run("validate", "--model", Path.Combine(run, "model.onnx"), "--site", Switzerland,
             "--device", "cpu", "--out", run, "--force");
 
-        AssertRefused(result, "model.onnx", "an input of this run", "--force will not replace it");
+        CliAssert.Refused(result, "model.onnx", "an input of this run", "--force will not replace it");
         Assert.Equal(before, Snapshot(run));
-        Assert.Empty(StagingFolders(temp.Path, "run"));
+        Assert.Empty(CliAssert.StagingFolders(temp.Path, "run"));
     }
 
     [Fact]
@@ -93,9 +73,9 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = CliRunner.Run(Validate(run, "--force"));
 
-        AssertRefused(result, "written by 'harness train', not 'harness validate'");
+        CliAssert.Refused(result, "written by 'harness train', not 'harness validate'");
         Assert.Equal(before, Snapshot(run));
-        Assert.Empty(StagingFolders(temp.Path, "run"));
+        Assert.Empty(CliAssert.StagingFolders(temp.Path, "run"));
     }
 
     [Fact]
@@ -106,7 +86,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("train", "--site", site, "--positive-class", "disease", "--out", temp.Combine("data"), "--force");
 
-        AssertRefused(result, "site", "an input of this run");
+        CliAssert.Refused(result, "site", "an input of this run");
         Assert.True(File.Exists(Path.Combine(site, "manifest.csv")));
     }
 
@@ -121,7 +101,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
         using var process = HarnessProcess.Start(output, Validate(output, "--force"));
         var result = process.WaitForExit(Patience);
 
-        AssertRefused(result, "holds the current folder");
+        CliAssert.Refused(result, "holds the current folder");
         Assert.Equal(before, Snapshot(output));
     }
 
@@ -135,9 +115,9 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = CliRunner.Run(Validate(output, "--force"));
 
-        AssertRefused(result, Marker, "--force will not replace it");
+        CliAssert.Refused(result, Marker, "--force will not replace it");
         Assert.Equal("earlier", File.ReadAllText(Path.Combine(output, "results.json")));
-        Assert.Empty(StagingFolders(temp.Path, "out"));
+        Assert.Empty(CliAssert.StagingFolders(temp.Path, "out"));
     }
 
     [Fact]
@@ -150,7 +130,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = CliRunner.Run(Validate(output, "--force"));
 
-        AssertRefused(result, "notes.txt", "Harness did not write");
+        CliAssert.Refused(result, "notes.txt", "Harness did not write");
         Assert.Equal("mine", File.ReadAllText(Path.Combine(output, "notes.txt")));
     }
 
@@ -180,15 +160,15 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
         using var temp = new TempFolder();
         string output = temp.Combine("out");
         var run = Task.Run(() => CliRunner.Run("validate", "--model", heart.ModelPath, "--site", Switzerland, "--device", "cpu", "--out", output));
-        HarnessProcess.WaitUntil(() => StagingFolders(temp.Path, "out").Any() || run.IsCompleted, Patience, "the staging folder");
+        HarnessProcess.WaitUntil(() => CliAssert.StagingFolders(temp.Path, "out").Any() || run.IsCompleted, Patience, "the staging folder");
 
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "other.txt"), "another run's");
         var result = await run;
 
-        AssertRefused(result, "appeared while Harness was running", "--out");
+        CliAssert.Refused(result, "appeared while Harness was running", "--out");
         Assert.Equal(["other.txt"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName));
-        Assert.Empty(StagingFolders(temp.Path, "out"));
+        Assert.Empty(CliAssert.StagingFolders(temp.Path, "out"));
     }
 
     [Fact]
@@ -199,9 +179,9 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
         var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => CliRunner.Run(Validate(temp.Combine("out"))))));
 
         Assert.Single(results, r => r.ExitCode == 0);
-        AssertRefused(Assert.Single(results, r => r.ExitCode != 0), "--out");
+        CliAssert.Refused(Assert.Single(results, r => r.ExitCode != 0), "--out");
         Assert.True(File.Exists(temp.Combine("out", "report.pdf")));
-        Assert.Empty(StagingFolders(temp.Path, "out"));
+        Assert.Empty(CliAssert.StagingFolders(temp.Path, "out"));
     }
 
     // --- SIGTERM and SIGHUP (issue 9) ---
@@ -213,7 +193,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
     {
         using var temp = new TempFolder();
         using var process = HarnessProcess.Start(temp.Path, Train(temp.Combine("run"), "--epochs", "100000", "--patience", "100000"));
-        HarnessProcess.WaitUntil(() => StagingFolders(temp.Path, "run").Any(), Patience, "the staging folder");
+        HarnessProcess.WaitUntil(() => CliAssert.StagingFolders(temp.Path, "run").Any(), Patience, "the staging folder");
 
         Posix.Signal(process.Id, signal);
         var result = process.WaitForExit(Patience);
@@ -231,11 +211,11 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
         using var temp = new TempFolder();
         using (var killed = HarnessProcess.Start(temp.Path, Train(temp.Combine("out"), "--epochs", "100000", "--patience", "100000")))
         {
-            HarnessProcess.WaitUntil(() => StagingFolders(temp.Path, "out").Any(), Patience, "the staging folder");
+            HarnessProcess.WaitUntil(() => CliAssert.StagingFolders(temp.Path, "out").Any(), Patience, "the staging folder");
             Posix.Signal(killed.Id, Posix.SIGKILL);
             killed.WaitForExit(Patience);
         }
-        string abandoned = Assert.Single(StagingFolders(temp.Path, "out"));
+        string abandoned = Assert.Single(CliAssert.StagingFolders(temp.Path, "out"));
         using var alive = System.Diagnostics.Process.Start("sleep", "120");
         string running = temp.Combine($".out.partial-{alive.Id}-0123abcd");
         Directory.CreateDirectory(running);
@@ -291,7 +271,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = RunWithin(manifest, args);
 
-        AssertCleanFailure(result, temp.Path, "out", "manifest.csv", kind == "folder" ? "is a folder" : "not a regular file");
+        CliAssert.CleanFailure(result, temp.Path, "out", "manifest.csv", kind == "folder" ? "is a folder" : "not a regular file");
     }
 
     [Theory]
@@ -310,7 +290,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = RunWithin(file, args);
 
-        AssertCleanFailure(result, temp.Path, "out", "file", "not a regular file", option);
+        CliAssert.CleanFailure(result, temp.Path, "out", "file", "not a regular file", option);
     }
 
     // --- the operating system's refusals are input errors, not bugs (issue 12) ---
@@ -324,7 +304,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = CliRunner.Run("train", "--site", site, "--positive-class", "disease", "--out", temp.Combine("out"));
 
-        AssertCleanFailure(result, temp.Path, "out", "manifest.csv", "cannot read the manifest (permission denied)");
+        CliAssert.CleanFailure(result, temp.Path, "out", "manifest.csv", "cannot read the manifest (permission denied)");
     }
 
     [NotRootFact, SupportedOSPlatform("linux")]
@@ -337,7 +317,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
         {
             var result = CliRunner.Run(Validate(Path.Combine(parent, "out")));
 
-            AssertCleanFailure(result, parent, "out", "locked/out", "cannot create the output folder (permission denied)");
+            CliAssert.CleanFailure(result, parent, "out", "locked/out", "cannot create the output folder (permission denied)");
         }
         finally
         {
@@ -353,7 +333,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = CliRunner.Run(Validate(temp.Combine("notes.txt", "out")));
 
-        AssertRefused(result, "notes.txt", "which is a file, not a folder");
+        CliAssert.Refused(result, "notes.txt", "which is a file, not a folder");
         Assert.Equal("mine", File.ReadAllText(temp.Combine("notes.txt")));
         Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName));
     }
@@ -366,7 +346,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = CliRunner.Run(Validate(temp.Combine(name)));
 
-        AssertRefused(result, name, "cannot create the output folder (file name too long)");
+        CliAssert.Refused(result, name, "cannot create the output folder (file name too long)");
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }
 
@@ -375,7 +355,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
     {
         var result = CliRunner.Run(Validate("/proc/harness-out"));
 
-        AssertRefused(result, "/proc/harness-out", "cannot create the output folder");
+        CliAssert.Refused(result, "/proc/harness-out", "cannot create the output folder");
     }
 
     [TmpfsFact]
@@ -385,7 +365,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = CliRunner.Run(Validate(readOnly.Combine("out")));
 
-        AssertCleanFailure(result, readOnly.Path, "out", "cannot create the output folder (read-only file system)");
+        CliAssert.CleanFailure(result, readOnly.Path, "out", "cannot create the output folder (read-only file system)");
     }
 
     [TmpfsFact]
@@ -395,7 +375,7 @@ public sealed class OutputFolderTests(HeartModelFixture heart)
 
         var result = CliRunner.Run(Validate(small.Combine("out")));
 
-        AssertCleanFailure(result, small.Path, "out", "cannot write the output folder (no space left on device)");
+        CliAssert.CleanFailure(result, small.Path, "out", "cannot write the output folder (no space left on device)");
         Assert.Empty(Directory.EnumerateFileSystemEntries(small.Path));
     }
 }
