@@ -41,6 +41,20 @@ public sealed class BadInputTests(HeartModelFixture heart)
         { "zero hidden width", ["train", "--site", "site", "--hidden", "32,0", "--out", "OUT"], ["--hidden"] },
         { "absurd hidden width", ["train", "--site", "site", "--hidden", "100000000", "--out", "OUT"], ["--hidden must be", "from 1 to 16,384"] },
         { "diverging learning rate", ["train", "--site", "site", "--learning-rate", "1e30", "--epochs", "3", "--device", "cpu", "--out", "OUT"], ["training diverged", "Lower --learning-rate"] },
+        { "zero batch size for training", ["train", "--site", "site", "--batch-size", "0", "--out", "OUT"], ["--batch-size must be at least 1"] },
+        { "zero batch size for validation", ["validate", "--model", "model.onnx", "--site", "site", "--batch-size", "0", "--out", "OUT"], ["--batch-size must be at least 1"] },
+        { "zero patience", ["train", "--site", "site", "--patience", "0", "--out", "OUT"], ["--patience must be at least 1"] },
+        { "negative min-delta", ["train", "--site", "site", "--min-delta", "-1", "--out", "OUT"], ["--min-delta must be zero or positive"] },
+        { "validation fraction of 1", ["train", "--site", "site", "--validation-fraction", "1", "--out", "OUT"], ["--validation-fraction must be between 0 and 1"] },
+        { "dropout of 1", ["train", "--site", "site", "--dropout", "1", "--out", "OUT"], ["--dropout must be in [0, 1)"] },
+        { "negative weight decay", ["train", "--site", "site", "--weight-decay", "-0.1", "--out", "OUT"], ["--weight-decay must be zero or positive"] },
+        { "zero learning rate", ["train", "--site", "site", "--learning-rate", "0", "--out", "OUT"], ["--learning-rate must be positive"] },
+        { "confidence below one half", ["validate", "--model", "model.onnx", "--site", "site", "--confidence", "0.4", "--out", "OUT"], ["confidence level must be between 0.5 and 1", "0.4"] },
+        { "positive class not a label", ["train", "--site", "site", "--positive-class", "nope", "--out", "OUT"], ["--positive-class 'nope' is not a label"] },
+        { "unknown device for the demo", ["demo", "--device", "tpu", "--out", "OUT"], ["--device 'tpu' is not a device"] },
+        { "missing criteria file", ["validate", "--model", "model.onnx", "--site", "site", "--criteria", "none.json", "--out", "OUT"], ["none.json", "criteria file not found"] },
+        { "one site twice in validation", ["validate", "--model", "model.onnx", "--site", "site", "--site", "site", "--out", "OUT"], ["two sites are named 'site'"] },
+        { "one site twice in training", ["train", "--site", "site", "--site", "site", "--out", "OUT"], ["two training sites are named 'site'"] },
         { "missing site", ["train", "--site", "nowhere", "--out", "OUT"], ["nowhere", "site folder not found"] },
         { "missing model", ["validate", "--model", "none.onnx", "--site", "site", "--out", "OUT"], ["none.onnx", "model file not found"] },
     };
@@ -54,7 +68,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
         File.Copy(heart.ModelPath, temp.Combine("model.onnx"));
         string[] resolved = args.Select(a => a switch
         {
-            "site" or "nowhere" or "model.onnx" or "none.onnx" => temp.Combine(a),
+            "site" or "nowhere" or "model.onnx" or "none.onnx" or "none.json" => temp.Combine(a),
             "OUT" => temp.Combine("out"),
             _ => a,
         }).ToArray();
