@@ -117,7 +117,8 @@ public static class TrainingRun
     private static Dictionary<string, FeaturePreprocessing> Preprocessing(TrainedNetwork network, TrainingData data)
     {
         float[] Read(TorchSharp.torch.Tensor t) => t.cpu().data<float>().ToArray();
-        var (median, mean, sd) = (Read(network.Model.ImputeMedian), Read(network.Model.ScaleMean), Read(network.Model.ScaleStd));
+        var block = network.Model.Preprocessing;
+        var (median, mean, sd) = (Read(block.ImputeMedian), Read(block.ScaleMean), Read(block.ScaleStd));
         return data.FeatureNames.Select((name, f) => (name, f))
             .ToDictionary(x => x.name, x => new FeaturePreprocessing(median[x.f], mean[x.f], sd[x.f]));
     }

@@ -6,48 +6,38 @@ using static TorchSharp.torch;
 namespace Harness.Trainer.Model;
 
 /// <summary>
-/// The whole deployed model as one module: median imputation of NaNs, standardisation, then an
-/// MLP (Linear-ReLU-Dropout blocks and a Linear head) producing logits. Training and export use
-/// this same forward pass, so the ONNX graph can mirror it op for op.
+/// The whole deployed model as one sequence of blocks: <see cref="Model.Preprocessing"/> (median
+/// imputation of NaNs, standardisation), then an MLP (Linear-ReLU-Dropout blocks and a Linear
+/// head) producing logits. Training and export use these same blocks: the exporter walks them.
 /// </summary>
 public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
 {
-    // Buffers (not parameters): moved with .to(device) and saved in state_dict, never trained.
-    private readonly Tensor impute_median;
-    private readonly Tensor scale_mean;
-    private readonly Tensor scale_std;
-    private readonly ModuleList<Linear> layers;
-    private readonly Dropout dropout;
+    private readonly Sequential blocks;
 
     public TabularClassifier(FeatureStatistics statistics, IReadOnlyList<int> hidden, int classCount, double dropoutRate)
         : base(nameof(TabularClassifier))
     {
-        impute_median = tensor(statistics.Medians);
-        scale_mean = tensor(statistics.Means);
-        scale_std = tensor(statistics.StandardDeviations);
-        var widths = new List<int> { statistics.Medians.Length };
-        widths.AddRange(hidden);
-        widths.Add(classCount);
-        layers = new ModuleList<Linear>(Enumerable.Range(0, widths.Count - 1)
-            .Select(i => nn.Linear(widths[i], widths[i + 1])).ToArray());
-        dropout = nn.Dropout(dropoutRate);
+        Preprocessing = new Preprocessing(statistics);
+        var named = new List<(string, nn.Module<Tensor, Tensor>)> { ("preprocess", Preprocessing) };
+        int width = statistics.Medians.Length;
+        for (int i = 0; i < hidden.Count; i++)
+        {
+            named.Add(($"linear{i}", nn.Linear(width, hidden[i])));
+            named.Add(($"relu{i}", nn.ReLU()));
+            named.Add(($"dropout{i}", nn.Dropout(dropoutRate)));
+            width = hidden[i];
+        }
+        named.Add(("head", nn.Linear(width, classCount)));
+        blocks = nn.Sequential(named.ToArray());
         RegisterComponents();
     }
 
-    public IReadOnlyList<Linear> Layers => layers.ToList();
-    public Tensor ImputeMedian => impute_median;
-    public Tensor ScaleMean => scale_mean;
-    public Tensor ScaleStd => scale_std;
+    public Preprocessing Preprocessing { get; }
 
-    public override Tensor forward(Tensor features)
-    {
-        using var scope = NewDisposeScope();
-        var imputed = where(features.isnan(), impute_median, features);
-        var x = (imputed - scale_mean) / scale_std;
-        for (int i = 0; i < layers.Count - 1; i++)
-            x = dropout.forward(nn.functional.relu(layers[i].forward(x)));
-        return layers[^1].forward(x).MoveToOuterDisposeScope();
-    }
+    /// <summary>The blocks in forward order, with their names.</summary>
+    public IReadOnlyList<(string Name, nn.Module Block)> Blocks => blocks.named_children().ToList();
+
+    public override Tensor forward(Tensor features) => blocks.forward(features);
 
     /// <summary>Eval-mode class probabilities for raw feature rows: the reference the ONNX export must match.</summary>
     public float[] PredictProbabilities(float[] features, int featureCount, Device device)
@@ -57,5 +47,33 @@ public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
         using var noGrad = no_grad();
         var input = tensor(features, [features.Length / featureCount, featureCount]).to(device);
         return nn.functional.softmax(forward(input), 1).cpu().data<float>().ToArray();
+    }
+}
+
+/// <summary>Median imputation of missing values (NaN) and standardisation, with the training statistics as buffers.</summary>
+public sealed class Preprocessing : nn.Module<Tensor, Tensor>
+{
+    // Buffers (not parameters): moved with .to(device) and saved in state_dict, never trained.
+    private readonly Tensor impute_median;
+    private readonly Tensor scale_mean;
+    private readonly Tensor scale_std;
+
+    public Preprocessing(FeatureStatistics statistics) : base(nameof(Preprocessing))
+    {
+        impute_median = tensor(statistics.Medians);
+        scale_mean = tensor(statistics.Means);
+        scale_std = tensor(statistics.StandardDeviations);
+        RegisterComponents();
+    }
+
+    public Tensor ImputeMedian => impute_median;
+    public Tensor ScaleMean => scale_mean;
+    public Tensor ScaleStd => scale_std;
+
+    public override Tensor forward(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        var imputed = where(features.isnan(), impute_median, features);
+        return ((imputed - scale_mean) / scale_std).MoveToOuterDisposeScope();
     }
 }

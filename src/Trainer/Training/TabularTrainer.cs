@@ -104,16 +104,18 @@ public static class TabularTrainer
         }
     }
 
-    /// <summary>AdamW that decays weights only: decaying biases pulls them toward 0 for no regularisation benefit.</summary>
+    /// <summary>
+    /// AdamW that decays weight matrices (and, later, convolution kernels) only: decaying biases or
+    /// normalisation scales pulls them toward 0 for no regularisation benefit. Grouped by rank, not by
+    /// name: a BatchNorm scale is also called "weight".
+    /// </summary>
     internal static AdamW CreateOptimizer(TabularClassifier model, TrainingOptions options)
     {
-        var parameters = model.named_parameters().ToList();
+        var parameters = model.parameters().ToList();
         return optim.AdamW(
         [
-            new AdamW.ParamGroup(parameters.Where(p => p.name.EndsWith("weight")).Select(p => p.parameter),
-                new AdamW.Options { weight_decay = options.WeightDecay }),
-            new AdamW.ParamGroup(parameters.Where(p => !p.name.EndsWith("weight")).Select(p => p.parameter),
-                new AdamW.Options { weight_decay = 0 }),
+            new AdamW.ParamGroup(parameters.Where(p => p.dim() >= 2), new AdamW.Options { weight_decay = options.WeightDecay }),
+            new AdamW.ParamGroup(parameters.Where(p => p.dim() < 2), new AdamW.Options { weight_decay = 0 }),
         ], lr: options.LearningRate);
     }
 

@@ -74,9 +74,9 @@ public sealed class TabularTrainerTests(HeartModelFixture heart)
 
         var keys = model.state_dict().Keys.ToHashSet();
 
-        Assert.Contains("impute_median", keys);
-        Assert.Contains("scale_mean", keys);
-        Assert.Contains("scale_std", keys);
+        Assert.Contains("blocks.preprocess.impute_median", keys);
+        Assert.Contains("blocks.preprocess.scale_mean", keys);
+        Assert.Contains("blocks.preprocess.scale_std", keys);
         Assert.DoesNotContain(model.parameters(), p => p.shape.SequenceEqual(new long[] { 3 }));
     }
 
