@@ -49,6 +49,14 @@ public sealed record TrainingOptions
 
     public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
 
+    /// <summary>
+    /// The creation time the model card records; null: the time of training. Fixed, together with
+    /// the seed, the data and the CPU, it makes model.onnx byte-identical from run to run. Recorded
+    /// as the card's created_utc, so not again among the settings.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? CreatedUtc { get; init; }
+
     /// <summary>How a binary model's operating threshold is chosen on the development predictions (see OperatingThreshold).</summary>
     public string Threshold { get; init; } = Defaults.Threshold;
 

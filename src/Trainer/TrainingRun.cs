@@ -42,7 +42,7 @@ public static class TrainingRun
 
             var config = JsonSerializer.SerializeToNode(options, HarnessJson.Compact)!.AsObject();
             var trainingSites = sites.Select(s => new TrainingSite(s.Site.Name, s.Rows.Count, s.ManifestSha256, s.ContentSha256)).ToList();
-            var created = DateTimeOffset.UtcNow;
+            var created = options.CreatedUtc ?? DateTimeOffset.UtcNow;
             var card = new ModelCard
             {
                 HarnessVersion = HarnessInfo.Version,

@@ -81,6 +81,10 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Binary models' operating threshold, chosen on the development predictions: youden (max sensitivity + specificity - 1), a risk such as 0.3, or sensitivity:0.90 / specificity:0.90.")]
     public string Threshold { get; init; } = Defaults.Threshold;
 
+    [CommandOption("--created-utc <TIME>")]
+    [Description("Creation time to record in the model card (ISO 8601, e.g. 2026-01-31T12:00:00Z); by default now. With the same seed, data and CPU, a fixed time gives a byte-identical model.onnx.")]
+    public string? CreatedUtc { get; init; }
+
     public override ValidationResult Validate() =>
         Sites.Length == 0 ? ValidationResult.Error("Pass at least one --site DIR.")
         : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("Pass --out RUN_DIR, the folder to create.")
@@ -102,6 +106,10 @@ internal sealed class TrainSettings : CommandSettings
         PositiveClass = PositiveClass,
         Device = DeviceOption.Parse(Device),
         Threshold = Threshold,
+        CreatedUtc = CreatedUtc is null ? null
+            : DateTimeOffset.TryParse(CreatedUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created)
+                ? created.ToUniversalTime()
+                : throw new Harness.Core.InputException($"--created-utc '{CreatedUtc}' is not a time.", "Write an ISO 8601 time, e.g. --created-utc 2026-01-31T12:00:00Z."),
     };
 }
 

@@ -55,6 +55,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
         { "missing criteria file", ["validate", "--model", "model.onnx", "--site", "site", "--criteria", "none.json", "--out", "OUT"], ["none.json", "criteria file not found"] },
         { "one site twice in validation", ["validate", "--model", "model.onnx", "--site", "site", "--site", "site", "--out", "OUT"], ["two sites are named 'site'"] },
         { "one site twice in training", ["train", "--site", "site", "--site", "site", "--out", "OUT"], ["two training sites are named 'site'"] },
+        { "creation time that is no time", ["train", "--site", "site", "--created-utc", "yesterday", "--out", "OUT"], ["--created-utc 'yesterday' is not a time"] },
         { "missing site", ["train", "--site", "nowhere", "--out", "OUT"], ["nowhere", "site folder not found"] },
         { "missing model", ["validate", "--model", "none.onnx", "--site", "site", "--out", "OUT"], ["none.onnx", "model file not found"] },
     };
