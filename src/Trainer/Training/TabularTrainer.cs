@@ -37,6 +37,9 @@ public static class TabularTrainer
         ITrainingProgress? progress = null, CancellationToken cancellation = default)
     {
         var (device, choice) = TorchDevices.Select(options.Device);
+        // A tabular batch (32 x tens of features) is far too small to split across threads: libtorch's
+        // intra-op threads then spin against each other and slow an epoch down several-fold on a busy machine.
+        if (device.type == DeviceType.CPU) set_num_threads(1);
         progress?.DeviceChosen(choice);
         progress?.SplitMade(split.Train.Length, split.Validation.Length, options.Epochs);
         manual_seed(options.Seed);

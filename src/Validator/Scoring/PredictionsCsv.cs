@@ -42,7 +42,7 @@ public sealed class PredictionsCsv : IDisposable
         _csv.WriteField(Cell(id));
         _csv.WriteField(manifestLine.ToString(CultureInfo.InvariantCulture));
         _csv.WriteField(Cell(label));
-        foreach (float p in probabilities) _csv.WriteField(((double)p).ToString("R", CultureInfo.InvariantCulture));
+        foreach (float p in probabilities) _csv.WriteField(p.ToString(CultureInfo.InvariantCulture)); // shortest text that reads back as this float32
         _csv.EndRecord();
     }
 

@@ -175,7 +175,8 @@ def read_predictions(path, class_names):
         if label not in index:
             raise BadInput(f"{path}:{line}: label '{label}' is not one of {classes}")
         try:
-            p = [float(x) for x in row[4:]]
+            # shortest float32 text: read back as the float32 it names, then widened exactly
+            p = [float(np.float32(x)) for x in row[4:]]
         except ValueError as e:
             raise BadInput(f"{path}:{line}: {e}")
         entry = by_site.setdefault(site, ([], []))
