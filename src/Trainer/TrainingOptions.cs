@@ -20,6 +20,8 @@ public sealed record TrainingOptions
         public const string HiddenLayers = "32,16";
         public const double Dropout = 0.2;
         public const string Threshold = Harness.Core.Metrics.OperatingThreshold.Youden;
+        public const string Augment = Augmentation.AugmentationChain.None;
+        public const double Mixup = 0;
     }
 
     /// <summary>Upper bound on passes over the training split; early stopping usually ends sooner.</summary>
@@ -71,6 +73,12 @@ public sealed record TrainingOptions
         return parsed;
     }
 
+    /// <summary>Training-only augmentation of each batch on the device: "noise:SD", "missing:P", comma-separated, or "none".</summary>
+    public string Augment { get; init; } = Defaults.Augment;
+
+    /// <summary>Mixup's Beta(alpha, alpha) parameter; 0 disables mixup.</summary>
+    public double Mixup { get; init; } = Defaults.Mixup;
+
     /// <summary>Widest hidden layer: wider is no tabular model, and two such layers would need gigabytes.</summary>
     public const int MaxHiddenWidth = 16_384;
 
@@ -93,5 +101,7 @@ public sealed record TrainingOptions
             $"a comma-separated list of layer widths from 1 to {MaxHiddenWidth:N0}");
         Check(Dropout is >= 0 and < 1, "dropout", "in [0, 1)");
         Harness.Core.Metrics.OperatingThreshold.Validate(Threshold);
+        Augmentation.AugmentationChain.Parse(Augment);
+        Check(Mixup is >= 0 and <= 10, "mixup", "from 0 (off) to 10");
     }
 }

@@ -81,6 +81,14 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Binary models' operating threshold, chosen on the development predictions: youden (max sensitivity + specificity - 1), a risk such as 0.3, or sensitivity:0.90 / specificity:0.90.")]
     public string Threshold { get; init; } = Defaults.Threshold;
 
+    [CommandOption("--augment <SPEC>"), DefaultValue(Defaults.Augment)]
+    [Description("Training-only augmentation of each batch on the device, in order: noise:SD (Gaussian noise on standardised features), missing:P (each value set to its imputed value with probability P), comma-separated, or none.")]
+    public string Augment { get; init; } = Defaults.Augment;
+
+    [CommandOption("--mixup <ALPHA>"), DefaultValue(Defaults.Mixup)]
+    [Description("Mixup: each batch mixed with itself reversed, lambda ~ Beta(ALPHA, ALPHA), targets mixed the same way (label smoothing applies to both); 0 disables.")]
+    public double Mixup { get; init; }
+
     [CommandOption("--created-utc <TIME>")]
     [Description("Creation time to record in the model card (ISO 8601, e.g. 2026-01-31T12:00:00Z); by default now. With the same seed, data and CPU, a fixed time gives a byte-identical model.onnx.")]
     public string? CreatedUtc { get; init; }
@@ -106,6 +114,8 @@ internal sealed class TrainSettings : CommandSettings
         PositiveClass = PositiveClass,
         Device = DeviceOption.Parse(Device),
         Threshold = Threshold,
+        Augment = Augment,
+        Mixup = Mixup,
         CreatedUtc = CreatedUtc is null ? null
             : DateTimeOffset.TryParse(CreatedUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created)
                 ? created.ToUniversalTime()

@@ -39,6 +39,14 @@ public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor features) => blocks.forward(features);
 
+    /// <summary>The blocks after <see cref="Preprocessing"/> applied to already preprocessed features (where training augments and mixes).</summary>
+    public Tensor FromPreprocessed(Tensor preprocessed)
+    {
+        var x = preprocessed;
+        foreach (var (_, block) in Blocks.Skip(1)) x = ((nn.Module<Tensor, Tensor>)block).forward(x);
+        return x;
+    }
+
     /// <summary>Eval-mode class probabilities for raw feature rows: the reference the ONNX export must match.</summary>
     public float[] PredictProbabilities(float[] features, int featureCount, Device device)
     {
@@ -65,6 +73,9 @@ public sealed class Preprocessing : nn.Module<Tensor, Tensor>
         scale_std = tensor(statistics.StandardDeviations);
         RegisterComponents();
     }
+
+    /// <summary>What an imputed (missing) value becomes after standardisation, per feature.</summary>
+    public Tensor ImputedStandardised => (impute_median - scale_mean) / scale_std;
 
     public Tensor ImputeMedian => impute_median;
     public Tensor ScaleMean => scale_mean;

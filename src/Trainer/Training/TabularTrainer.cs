@@ -1,4 +1,5 @@
 using Harness.Core;
+using Harness.Trainer.Augmentation;
 using Harness.Trainer.Data;
 using Harness.Trainer.Model;
 using TorchSharp;
@@ -59,6 +60,9 @@ public static class TabularTrainer
         using var optimizer = CreateOptimizer(model, options);
         using var smoothedLoss = CreateTrainingLoss(options);
 
+        using var imputed = model.Preprocessing.ImputedStandardised.detach();
+        var augmentations = AugmentationChain.Parse(options.Augment).Build(imputed);
+        var mixup = options.Mixup > 0 ? new Mixup(options.Mixup, data.ClassNames.Count, options.LabelSmoothing, new Random(options.Seed ^ 0x5EED)) : null;
         var stopping = new EarlyStopping(options.Patience, options.MinDelta);
         var shuffle = new Random(options.Seed);
         var order = Enumerable.Range(0, split.Train.Length).Select(i => (long)i).ToArray();
@@ -70,7 +74,7 @@ public static class TabularTrainer
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                double trainLoss = TrainOneEpoch(model, optimizer, smoothedLoss, xTrain, yTrain, order, shuffle, options.BatchSize, device);
+                double trainLoss = TrainOneEpoch(model, optimizer, smoothedLoss, augmentations, mixup, xTrain, yTrain, order, shuffle, options.BatchSize, device);
                 double validationLoss = ValidationLoss(model, xValidation, yValidation);
 
                 var decision = stopping.Observe(epoch, validationLoss);
@@ -126,8 +130,12 @@ public static class TabularTrainer
     internal static CrossEntropyLoss CreateTrainingLoss(TrainingOptions options) =>
         new(null, null, nn.Reduction.Mean, options.LabelSmoothing);
 
+    /// <summary>
+    /// One pass over the fit rows in shuffled mini-batches: each batch is preprocessed, augmented (the
+    /// chain, in order), then mixed when mixup is on (soft-target loss), else scored with the smoothed loss.
+    /// </summary>
     private static double TrainOneEpoch(TabularClassifier model, optim.Optimizer optimizer, CrossEntropyLoss loss,
-        Tensor x, Tensor y, long[] order, Random shuffle, int batchSize, Device device)
+        IReadOnlyList<IBatchTransform> augmentations, Mixup? mixup, Tensor x, Tensor y, long[] order, Random shuffle, int batchSize, Device device)
     {
         model.train();
         shuffle.Shuffle(order);
@@ -138,7 +146,16 @@ public static class TabularTrainer
             long[] batch = order[start..Math.Min(start + batchSize, order.Length)];
             var index = tensor(batch).to(device);
             optimizer.zero_grad();
-            var value = loss.forward(model.forward(x.index_select(0, index)), y.index_select(0, index));
+            var features = model.Preprocessing.forward(x.index_select(0, index));
+            foreach (var transform in augmentations) features = transform.Apply(features);
+            var labels = y.index_select(0, index);
+            Tensor value;
+            if (mixup is null) value = loss.forward(model.FromPreprocessed(features), labels);
+            else
+            {
+                var (mixed, targets) = mixup.Mix(features, labels, mixup.Draw());
+                value = Mixup.SoftTargetLoss(model.FromPreprocessed(mixed), targets);
+            }
             value.backward();
             optimizer.step();
             sum += value.item<float>() * batch.Length;
