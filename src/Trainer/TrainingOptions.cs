@@ -21,6 +21,9 @@ public sealed record TrainingOptions
         public const double Dropout = 0.2;
         public const string Threshold = Harness.Core.Metrics.OperatingThreshold.Youden;
         public const string Augment = Augmentation.AugmentationChain.None;
+        public const string Monitor = ValidationLoss;
+        public const int MinEpochs = 1;
+        public const string LrSchedule = ConstantLr;
         public const double Mixup = 0;
     }
 
@@ -73,6 +76,18 @@ public sealed record TrainingOptions
         return parsed;
     }
 
+    public const string ValidationLoss = "val_loss", ValidationAuroc = "val_auroc";
+    public const string ConstantLr = "none", CosineLr = "cosine", PlateauLr = "plateau";
+
+    /// <summary>What early stopping watches on the early-stopping rows: "val_loss" (log loss, lower is better) or "val_auroc" (higher is better).</summary>
+    public string Monitor { get; init; } = Defaults.Monitor;
+
+    /// <summary>Early stopping never stops before this epoch.</summary>
+    public int MinEpochs { get; init; } = Defaults.MinEpochs;
+
+    /// <summary>Learning-rate schedule: "none", "cosine" (annealed to 0 over --epochs) or "plateau" (halved after patience/2 epochs without improvement).</summary>
+    public string LrSchedule { get; init; } = Defaults.LrSchedule;
+
     /// <summary>Training-only augmentation of each batch on the device: "noise:SD", "missing:P", comma-separated, or "none".</summary>
     public string Augment { get; init; } = Defaults.Augment;
 
@@ -102,6 +117,9 @@ public sealed record TrainingOptions
         Check(Dropout is >= 0 and < 1, "dropout", "in [0, 1)");
         Harness.Core.Metrics.OperatingThreshold.Validate(Threshold);
         Augmentation.AugmentationChain.Parse(Augment);
+        Check(Monitor is ValidationLoss or ValidationAuroc, "monitor", $"{ValidationLoss} or {ValidationAuroc}");
+        Check(MinEpochs >= 0 && MinEpochs <= Epochs, "min-epochs", "from 0 to --epochs");
+        Check(LrSchedule is ConstantLr or CosineLr or PlateauLr, "lr-schedule", $"{ConstantLr}, {CosineLr} or {PlateauLr}");
         Check(Mixup is >= 0 and <= 10, "mixup", "from 0 (off) to 10");
     }
 }

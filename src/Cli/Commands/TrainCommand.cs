@@ -81,6 +81,18 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Binary models' operating threshold, chosen on the development predictions: youden (max sensitivity + specificity - 1), a risk such as 0.3, or sensitivity:0.90 / specificity:0.90.")]
     public string Threshold { get; init; } = Defaults.Threshold;
 
+    [CommandOption("--monitor <VALUE>"), DefaultValue(Defaults.Monitor)]
+    [Description("What early stopping watches on the early-stopping rows: val_loss (lower is better) or val_auroc (higher is better).")]
+    public string Monitor { get; init; } = Defaults.Monitor;
+
+    [CommandOption("--min-epochs <N>"), DefaultValue(Defaults.MinEpochs)]
+    [Description("Early stopping never stops before this epoch.")]
+    public int MinEpochs { get; init; }
+
+    [CommandOption("--lr-schedule <SCHEDULE>"), DefaultValue(Defaults.LrSchedule)]
+    [Description("Learning-rate schedule: none, cosine (annealed to 0 over --epochs) or plateau (halved after patience/2 epochs without improvement).")]
+    public string LrSchedule { get; init; } = Defaults.LrSchedule;
+
     [CommandOption("--augment <SPEC>"), DefaultValue(Defaults.Augment)]
     [Description("Training-only augmentation of each batch on the device, in order: noise:SD (Gaussian noise on standardised features), missing:P (each value set to its imputed value with probability P), comma-separated, or none.")]
     public string Augment { get; init; } = Defaults.Augment;
@@ -116,6 +128,9 @@ internal sealed class TrainSettings : CommandSettings
         Threshold = Threshold,
         Augment = Augment,
         Mixup = Mixup,
+        Monitor = Monitor,
+        MinEpochs = MinEpochs,
+        LrSchedule = LrSchedule,
         CreatedUtc = CreatedUtc is null ? null
             : DateTimeOffset.TryParse(CreatedUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created)
                 ? created.ToUniversalTime()

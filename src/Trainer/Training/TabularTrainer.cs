@@ -9,7 +9,14 @@ using static TorchSharp.torch;
 namespace Harness.Trainer.Training;
 
 /// <summary>One epoch's losses. Train: the smoothed objective; validation: plain cross-entropy (log loss).</summary>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double ValidationLoss, bool Improved);
+public sealed record EpochRecord(int Epoch, double TrainLoss, double ValidationLoss, bool Improved)
+{
+    /// <summary>AUROC of the early-stopping rows (null when undefined).</summary>
+    public double? ValidationAuroc { get; init; }
+
+    /// <summary>The learning rate this epoch trained with.</summary>
+    public double LearningRate { get; init; }
+}
 
 /// <summary>A trained network (best epoch's weights restored) and how training went.</summary>
 public sealed class TrainedNetwork(TabularClassifier model, Device device, DeviceChoice deviceChoice,
@@ -63,7 +70,11 @@ public static class TabularTrainer
         using var imputed = model.Preprocessing.ImputedStandardised.detach();
         var augmentations = AugmentationChain.Parse(options.Augment).Build(imputed);
         var mixup = options.Mixup > 0 ? new Mixup(options.Mixup, data.ClassNames.Count, options.LabelSmoothing, new Random(options.Seed ^ 0x5EED)) : null;
-        var stopping = new EarlyStopping(options.Patience, options.MinDelta);
+        bool byAuroc = options.Monitor == TrainingOptions.ValidationAuroc;
+        var stopping = new EarlyStopping(options.Patience, options.MinDelta, maximise: byAuroc, options.MinEpochs,
+            byAuroc ? "validation AUROC" : "validation loss");
+        var validationLabels = split.Validation.Select(i => data.Labels[i]).ToArray();
+        var schedule = new LearningRateSchedule(options.LrSchedule, options.LearningRate, options.Epochs, options.Patience);
         var shuffle = new Random(options.Seed);
         var order = Enumerable.Range(0, split.Train.Length).Select(i => (long)i).ToArray();
         var epochs = new List<EpochRecord>();
@@ -74,16 +85,22 @@ public static class TabularTrainer
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 cancellation.ThrowIfCancellationRequested();
+                double learningRate = schedule.Rate(epoch, stopping.EpochsWithoutImprovement);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                 double trainLoss = TrainOneEpoch(model, optimizer, smoothedLoss, augmentations, mixup, xTrain, yTrain, order, shuffle, options.BatchSize, device);
-                double validationLoss = ValidationLoss(model, xValidation, yValidation);
+                var (validationLoss, validationAuroc) = Validate(model, xValidation, yValidation, validationLabels, data);
 
-                var decision = stopping.Observe(epoch, validationLoss);
+                var decision = stopping.Observe(epoch, byAuroc ? validationAuroc ?? double.NaN : validationLoss);
                 if (decision == EarlyStopping.Decision.Improved)
                 {
                     DisposeAll(best);
                     best = Snapshot(model);
                 }
-                var record = new EpochRecord(epoch, trainLoss, validationLoss, decision == EarlyStopping.Decision.Improved);
+                var record = new EpochRecord(epoch, trainLoss, validationLoss, decision == EarlyStopping.Decision.Improved)
+                {
+                    ValidationAuroc = validationAuroc,
+                    LearningRate = learningRate,
+                };
                 epochs.Add(record);
                 progress?.EpochDone(record);
                 if (decision == EarlyStopping.Decision.Stop)
@@ -163,12 +180,18 @@ public static class TabularTrainer
         return sum / order.Length;
     }
 
-    private static double ValidationLoss(TabularClassifier model, Tensor x, Tensor y)
+    /// <summary>Log loss and AUROC (one-vs-rest macro for multiclass; null when undefined) of the raw logits on the early-stopping rows.</summary>
+    private static (double Loss, double? Auroc) Validate(TabularClassifier model, Tensor x, Tensor y, int[] labels, TrainingData data)
     {
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return nn.functional.cross_entropy(model.forward(x), y).item<float>();
+        var logits = model.forward(x);
+        double loss = nn.functional.cross_entropy(logits, y).item<float>();
+        float[] probabilities = nn.functional.softmax(logits, 1).cpu().data<float>().ToArray();
+        if (!probabilities.All(float.IsFinite)) return (loss, null); // diverged: the loss says so
+        var scored = new Harness.Core.Metrics.ScoredExamples(data.ClassNames, data.PositiveClassIndex, labels, probabilities);
+        return (loss, Harness.Core.Metrics.ClassificationMetrics.AurocOf(scored));
     }
 
     /// <summary>state_dict() hands out the live tensors: keep detached copies for the restore.</summary>

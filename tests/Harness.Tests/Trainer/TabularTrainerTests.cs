@@ -148,4 +148,24 @@ public sealed class TabularTrainerTests(HeartModelFixture heart)
         Assert.Equal("auto", choice.Requested);
         Assert.False(string.IsNullOrWhiteSpace(choice.Reason));
     }
+
+    [Fact]
+    public void Stopping_on_auroc_with_a_cosine_schedule_keeps_the_best_auroc_epoch_and_records_each_rate()
+    {
+        var options = new TrainingOptions
+        {
+            Epochs = 12, Seed = 2, PositiveClass = "disease", Device = DeviceRequest.Cpu,
+            Monitor = TrainingOptions.ValidationAuroc, MinEpochs = 12, MinDelta = 0, LrSchedule = TrainingOptions.CosineLr,
+        };
+        using var outcome = TrainingRun.Run([RepoPaths.Sites("heart", "hungary")], options);
+        var epochs = outcome.Report.Epochs;
+
+        // The minimum keeps all 12 epochs; the best epoch is the one with the highest early-stopping AUROC (first on ties)
+        Assert.Equal(12, epochs.Count);
+        double best = epochs.Max(e => e.ValidationAuroc!.Value);
+        Assert.Equal(epochs.First(e => e.ValidationAuroc == best).Epoch, outcome.Report.BestEpoch);
+        // and each epoch trained at the cosine rate
+        for (int e = 1; e <= 12; e++)
+            Assert.Equal(options.LearningRate * (1 + Math.Cos(Math.PI * (e - 1) / 12)) / 2, epochs[e - 1].LearningRate, 12);
+    }
 }
