@@ -88,6 +88,12 @@ public sealed record TrainingOptions
     /// <summary>Learning-rate schedule: "none", "cosine" (annealed to 0 over --epochs) or "plateau" (halved after patience/2 epochs without improvement).</summary>
     public string LrSchedule { get; init; } = Defaults.LrSchedule;
 
+    /// <summary>Only rows dated on or after this day are trained on (undated rows are then left out); null: no lower bound.</summary>
+    public DateOnly? From { get; init; }
+
+    /// <summary>Only rows dated on or before this day are trained on (undated rows are then left out); null: no upper bound.</summary>
+    public DateOnly? Until { get; init; }
+
     /// <summary>Training-only augmentation of each batch on the device: "noise:SD", "missing:P", comma-separated, or "none".</summary>
     public string Augment { get; init; } = Defaults.Augment;
 
@@ -117,6 +123,7 @@ public sealed record TrainingOptions
         Check(Dropout is >= 0 and < 1, "dropout", "in [0, 1)");
         Harness.Core.Metrics.OperatingThreshold.Validate(Threshold);
         Augmentation.AugmentationChain.Parse(Augment);
+        Check(From is null || Until is null || From <= Until, "from", "on or before --until");
         Check(Monitor is ValidationLoss or ValidationAuroc, "monitor", $"{ValidationLoss} or {ValidationAuroc}");
         Check(MinEpochs >= 0 && MinEpochs <= Epochs, "min-epochs", "from 0 to --epochs");
         Check(LrSchedule is ConstantLr or CosineLr or PlateauLr, "lr-schedule", $"{ConstantLr}, {CosineLr} or {PlateauLr}");

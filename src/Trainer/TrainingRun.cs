@@ -21,7 +21,7 @@ public static class TrainingRun
         options.Validate();
         var clock = Stopwatch.StartNew();
         var folders = siteFolders.Select(SiteFolder.Open).ToList(); // every folder checked before any is read
-        var sites = folders.Select(SiteData.Load).ToList();
+        var sites = folders.Select(f => InPeriod(SiteData.Load(f), options)).ToList();
         var data = TrainingData.FromSites(sites, options.PositiveClass);
         var split = StratifiedGroupSplit.Create(data.Labels, data.Groups, data.ClassNames, options.ValidationFraction, options.Seed);
 
@@ -41,7 +41,8 @@ public static class TrainingRun
             };
 
             var config = JsonSerializer.SerializeToNode(options, HarnessJson.Compact)!.AsObject();
-            var trainingSites = sites.Select(s => new TrainingSite(s.Site.Name, s.Rows.Count, s.ManifestSha256, s.ContentSha256)).ToList();
+            var trainingSites = sites.Select(s => new TrainingSite(s.Site.Name, s.Rows.Count, s.ManifestSha256, s.ContentSha256,
+                s.Rows.Min(r => r.Date), s.Rows.Max(r => r.Date))).ToList();
             var created = options.CreatedUtc ?? DateTimeOffset.UtcNow;
             var card = new ModelCard
             {
@@ -85,6 +86,17 @@ public static class TrainingRun
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The site's rows within the training period (--from/--until); a site left without rows is an error.</summary>
+    private static SiteData InPeriod(SiteData site, TrainingOptions options)
+    {
+        var kept = site.InPeriod(options.From, options.Until);
+        if (kept.Rows.Count == 0)
+            throw new InputException(
+                $"no row of this site is dated within the training period ({options.From?.ToString("yyyy-MM-dd") ?? "any"} to {options.Until?.ToString("yyyy-MM-dd") ?? "any"}; undated rows are left out when a period is given).",
+                "Widen --from/--until, give the rows dates, or leave this site out.", PathDisplay.Of(site.Site.ManifestPath));
+        return kept;
     }
 
     /// <summary>Patients as indices 0..K-1 in order of first appearance.</summary>

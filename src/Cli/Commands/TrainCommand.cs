@@ -81,6 +81,14 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Binary models' operating threshold, chosen on the development predictions: youden (max sensitivity + specificity - 1), a risk such as 0.3, or sensitivity:0.90 / specificity:0.90.")]
     public string Threshold { get; init; } = Defaults.Threshold;
 
+    [CommandOption("--from <DATE>")]
+    [Description("Train only on rows dated on or after DATE (YYYY-MM-DD); undated rows are then left out. The card records each site's first and last date.")]
+    public string? From { get; init; }
+
+    [CommandOption("--until <DATE>")]
+    [Description("Train only on rows dated on or before DATE (YYYY-MM-DD); undated rows are then left out.")]
+    public string? Until { get; init; }
+
     [CommandOption("--monitor <VALUE>"), DefaultValue(Defaults.Monitor)]
     [Description("What early stopping watches on the early-stopping rows: val_loss (lower is better) or val_auroc (higher is better).")]
     public string Monitor { get; init; } = Defaults.Monitor;
@@ -110,6 +118,11 @@ internal sealed class TrainSettings : CommandSettings
         : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("Pass --out RUN_DIR, the folder to create.")
         : ValidationResult.Success();
 
+    private static DateOnly? Date(string? text, string option) =>
+        text is null ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) ? date
+        : throw new Harness.Core.InputException($"{option} '{text}' is not a date.", $"Write {option} YYYY-MM-DD, e.g. {option} 2019-01-01.");
+
     public TrainingOptions ToOptions() => new()
     {
         Epochs = Epochs,
@@ -128,6 +141,8 @@ internal sealed class TrainSettings : CommandSettings
         Threshold = Threshold,
         Augment = Augment,
         Mixup = Mixup,
+        From = Date(From, "--from"),
+        Until = Date(Until, "--until"),
         Monitor = Monitor,
         MinEpochs = MinEpochs,
         LrSchedule = LrSchedule,

@@ -150,7 +150,9 @@ public sealed record ModelCard
 }
 
 /// <summary>
-/// A site the model was trained on: its name, how many rows it gave, which exact file, and the
-/// SHA-256 of its content whatever its line endings or column order (null in cards before format 3).
+/// A site the model was trained on: its name, how many rows it gave, which exact file, the SHA-256
+/// of its content whatever its line endings or column order, and the first and last date of the
+/// rows it gave (null without dates, and in cards before format 3).
 /// </summary>
-public sealed record TrainingSite(string Name, int Rows, string ManifestSha256, string? ContentSha256 = null);
+public sealed record TrainingSite(string Name, int Rows, string ManifestSha256, string? ContentSha256 = null,
+    DateOnly? FirstDate = null, DateOnly? LastDate = null);

@@ -22,6 +22,12 @@ public sealed class SiteData
     /// <summary>SHA-256 of the manifest's content whatever its line endings or column order (<see cref="ManifestReader.ContentSha256"/>).</summary>
     public string ContentSha256 { get; }
 
+    /// <summary>The same site with only the rows dated within [<paramref name="from"/>, <paramref name="until"/>] (either open); undated rows are dropped when a bound is given.</summary>
+    public SiteData InPeriod(DateOnly? from, DateOnly? until) =>
+        from is null && until is null ? this
+        : new SiteData(Site, Schema, Rows.Where(r => r.Date is { } d && (from is null || d >= from) && (until is null || d <= until)).ToList(),
+            ManifestSha256, ContentSha256);
+
     public static SiteData Load(SiteFolder site)
     {
         using var reader = ManifestReader.Open(site);

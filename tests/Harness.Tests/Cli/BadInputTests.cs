@@ -57,6 +57,8 @@ public sealed class BadInputTests(HeartModelFixture heart)
         { "one site twice in training", ["train", "--site", "site", "--site", "site", "--out", "OUT"], ["two training sites are named 'site'"] },
         { "unknown augmentation", ["train", "--site", "site", "--augment", "flip:0.5", "--out", "OUT"], ["--augment 'flip:0.5'", "'flip:0.5' is not an augmentation"] },
         { "missing-value augmentation of 1", ["train", "--site", "site", "--augment", "noise:0.05,missing:1", "--out", "OUT"], ["'missing:1' is not an augmentation"] },
+        { "period start that is no date", ["train", "--site", "site", "--from", "2019-13-01", "--out", "OUT"], ["--from '2019-13-01' is not a date"] },
+        { "period that ends before it starts", ["train", "--site", "site", "--from", "2020-01-01", "--until", "2019-01-01", "--out", "OUT"], ["--from must be on or before --until"] },
         { "unknown monitor", ["train", "--site", "site", "--monitor", "accuracy", "--out", "OUT"], ["--monitor must be val_loss or val_auroc"] },
         { "minimum beyond the epoch limit", ["train", "--site", "site", "--epochs", "10", "--min-epochs", "20", "--out", "OUT"], ["--min-epochs must be from 0 to --epochs"] },
         { "unknown schedule", ["train", "--site", "site", "--lr-schedule", "step", "--out", "OUT"], ["--lr-schedule must be none, cosine or plateau"] },
