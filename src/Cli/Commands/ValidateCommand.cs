@@ -97,15 +97,16 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
         ValidationOptions options, string folder, CancellationToken cancellation, string? criteriaFile = null)
     {
         IReadOnlyList<Criterion>? criteria = null;
+        string criteriaSha256 = "";
         var progress = new ProgressViews(console);
         var results = progress.Run(() =>
         {
             using var predictions = new StreamWriter(Path.Combine(folder, PredictionsCsv.FileName), false, new UTF8Encoding(false));
             return ValidationRun.Run(model, sites, options, predictions, progress, cancellation,
-                beforeScoring: card => criteria = criteriaFile is null ? null : CriteriaFile.Load(criteriaFile, card.PositiveClass is not null));
+                beforeScoring: card => criteria = criteriaFile is null ? null : CriteriaFile.Load(criteriaFile, card.PositiveClass is not null, out criteriaSha256));
         });
         if (criteria is not null)
-            results = results with { Criteria = CriteriaJudge.Judge(criteria, PathDisplay.Of(criteriaFile!), FileHash.Sha256Hex(criteriaFile!), results.Sites) };
+            results = results with { Criteria = CriteriaJudge.Judge(criteria, PathDisplay.Of(criteriaFile!), criteriaSha256, results.Sites) };
         // The report first: characters it cannot draw are a warning for results.json and the console too.
         using (var pdf = File.Create(Path.Combine(folder, AuditReport.FileName)))
         {

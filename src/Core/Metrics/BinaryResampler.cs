@@ -161,7 +161,7 @@ internal sealed class BinaryResampler
         // Each lane's position, bin end and current bin's sums, in registers; a lane's EqualMassBins takes over
         // only for a row that reaches a bin's end in some lane (written out: a local function would capture them).
         Vector256<double> filled = default, count = default, confidenceSum = default, correct = default;
-        var end = Vector256.Create(lanes[0].End, lanes[1].End, lanes[2].End, lanes[3].End);
+        var end = Of(lanes, l => l.End);
         for (int k = 0; k < position.Length; k++)
         {
             var w = CountsAt(counts, position[k]);
@@ -174,11 +174,8 @@ internal sealed class BinaryResampler
                     (bins.Position, bins.Count, bins.Confidence, bins.Correct) = (filled[lane], count[lane], confidenceSum[lane], correct[lane]);
                     bins.Add(w[lane], confidence[k], hit[k]);
                 }
-                filled = Vector256.Create(lanes[0].Position, lanes[1].Position, lanes[2].Position, lanes[3].Position);
-                end = Vector256.Create(lanes[0].End, lanes[1].End, lanes[2].End, lanes[3].End);
-                count = Vector256.Create(lanes[0].Count, lanes[1].Count, lanes[2].Count, lanes[3].Count);
-                confidenceSum = Vector256.Create(lanes[0].Confidence, lanes[1].Confidence, lanes[2].Confidence, lanes[3].Confidence);
-                correct = Vector256.Create(lanes[0].Correct, lanes[1].Correct, lanes[2].Correct, lanes[3].Correct);
+                (filled, end, count) = (Of(lanes, l => l.Position), Of(lanes, l => l.End), Of(lanes, l => l.Count));
+                (confidenceSum, correct) = (Of(lanes, l => l.Confidence), Of(lanes, l => l.Correct));
                 continue;
             }
             filled = after;
@@ -191,6 +188,10 @@ internal sealed class BinaryResampler
                 (filled[lane], count[lane], confidenceSum[lane], correct[lane]);
         return lanes;
     }
+
+    /// <summary>One field of each lane's bins, as a vector (the rare path where a row closes a bin).</summary>
+    private static Vector256<double> Of(EqualMassBins[] lanes, Func<EqualMassBins, double> field) =>
+        Vector256.Create(field(lanes[0]), field(lanes[1]), field(lanes[2]), field(lanes[3]));
 
     private BinaryResampleSums Sums(Vector256<double>[] recorded, int lane, double precisionSum, double eceEqualMass)
     {

@@ -74,18 +74,28 @@ public sealed class ManifestReader : IDisposable
 
     private bool _rowsDone;
 
-    /// <summary>Adds one line of cells to the content hash: each cell's UTF-8, a unit separator after each, a record separator at the end.</summary>
+    /// <summary>
+    /// Adds one line of cells to the content hash: each cell's UTF-8 and a unit separator after it, a
+    /// record separator at the end, encoded into one reused buffer and hashed in one call per line.
+    /// </summary>
     private void AppendContent(string[] cells, int[] order)
     {
+        int length = 1;
+        foreach (int c in order) length += Encoding.UTF8.GetMaxByteCount(cells[c].Length) + 1;
+        if (_line.Length < length) _line = new byte[Math.Max(length, 2 * _line.Length)];
+        int at = 0;
         foreach (int c in order)
         {
-            _content.AppendData(Encoding.UTF8.GetBytes(cells[c].Trim()));
-            _content.AppendData(UnitSeparator);
+            at += Encoding.UTF8.GetBytes(cells[c].AsSpan().Trim(), _line.AsSpan(at));
+            _line[at++] = UnitSeparator;
         }
-        _content.AppendData(RecordSeparator);
+        _line[at++] = RecordSeparator;
+        _content.AppendData(_line, 0, at);
     }
 
-    private static readonly byte[] UnitSeparator = [0x1F], RecordSeparator = [0x1E];
+    private byte[] _line = new byte[256];
+
+    private const byte UnitSeparator = 0x1F, RecordSeparator = 0x1E;
 
     /// <summary>Opens the manifest and validates its header.</summary>
     public static ManifestReader Open(SiteFolder site) => new(site);

@@ -66,7 +66,16 @@ public static class CriteriaFile
     /// Parses and checks the file against the catalog for a binary or multiclass model; every problem
     /// is an <see cref="InputException"/> naming the file, line and column and the fix. Called before any scoring.
     /// </summary>
-    public static IReadOnlyList<Criterion> Load(string path, bool binaryModel) => new Parser(path, Read(path), binaryModel).Parse();
+    public static IReadOnlyList<Criterion> Load(string path, bool binaryModel) => Load(path, binaryModel, out _);
+
+    /// <summary>As <see cref="Load(string, bool)"/>, with the SHA-256 of the bytes parsed (the results record it): one read for both.</summary>
+    public static IReadOnlyList<Criterion> Load(string path, bool binaryModel, out string sha256)
+    {
+        byte[] bytes = Read(path);
+        sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var json = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes;
+        return new Parser(path, json, binaryModel).Parse();
+    }
 
     /// <summary>Checks that <paramref name="path"/> is an existing regular file; does not read it.</summary>
     public static void CheckFile(string path)
@@ -90,7 +99,7 @@ public static class CriteriaFile
         {
             throw UserPaths.Refused("cannot read the criteria file", e, "Check that the file exists and is readable.", path);
         }
-        return bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes;
+        return bytes;
     }
 
     /// <summary>One pass of a <see cref="Utf8JsonReader"/> over the file, remembering where each token started.</summary>

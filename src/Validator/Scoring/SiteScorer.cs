@@ -43,12 +43,13 @@ internal static class SiteScorer
             if (batchRows.Count == 0) return;
             float[] p = model.Predict(batch.AsMemory(0, batchRows.Count * width), batchRows.Count);
             for (int r = 0; r < batchRows.Count; r++)
+            {
                 if (NotADistribution(p.AsSpan(r * classes, classes)) is { } problem)
                     throw new InputException($"the model's output for this row is not a probability distribution ({problem}), so nothing can be scored.",
                         "The model is broken (its graph yields NaN, infinite, negative or unnormalised outputs, here perhaps from an extreme feature value): check this row, and re-export the model with 'harness train'.",
                         file, batchRows[r].Line);
-            for (int r = 0; r < batchRows.Count; r++)
                 predictions.Write(site.Name, batchRows[r].Id, batchRows[r].Line, batchRows[r].Label, p.AsSpan(r * classes, classes));
+            }
             probabilities.AddRange(p);
             progress?.RowsScored(labels.Count);
             batchRows.Clear();

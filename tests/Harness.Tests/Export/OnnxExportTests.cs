@@ -122,7 +122,7 @@ public sealed class OnnxExportTests(HeartModelFixture heart, ITestOutputHelper l
         Assert.Equal("disease", card.PositiveClass);
         Assert.Equal(["cleveland", "hungary"], card.TrainingSites.Select(s => s.Name));
         Assert.Equal([303, 294], card.TrainingSites.Select(s => s.Rows));
-        Assert.Equal(FileHash.Sha256Hex(RepoPaths.Sites("heart", "cleveland", "manifest.csv")), card.TrainingSites[0].ManifestSha256);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(RepoPaths.Sites("heart", "cleveland", "manifest.csv")))), card.TrainingSites[0].ManifestSha256);
         Assert.Equal(expected.Development.N, card.Development.N);
         foreach (var (name, value) in expected.Development.Metrics)
             Assert.Equal(value.Value, card.Development.Metrics[name].Value);
