@@ -38,11 +38,16 @@ public static class ReportFormat
     {
         if (value?.Value is null) return Missing;
         string text = Value(metric, value.Value);
-        if (value.Ci is not { } ci) return text;
-        string lower = Value(metric, ci.Lower), upper = Value(metric, ci.Upper);
+        return value.Ci is { } ci ? $"{text} ({Range(metric, ci.Lower, ci.Upper)})" : text;
+    }
+
+    /// <summary>"0.584–0.862", or "−0.05 to 0.41" when a bound is negative (a dash beside a minus sign misleads).</summary>
+    public static string Range(MetricDefinition metric, double from, double to)
+    {
+        string lower = Value(metric, from), upper = Value(metric, to);
         return lower.StartsWith(Minus, StringComparison.Ordinal) || upper.StartsWith(Minus, StringComparison.Ordinal)
-            ? $"{text} ({lower} to {upper})"
-            : $"{text} ({lower}–{upper})";
+            ? $"{lower} to {upper}"
+            : $"{lower}–{upper}";
     }
 
     /// <summary>"−0.171 (−0.318 to −0.024)": a signed gap and its interval ("to": a dash beside minus signs misleads).</summary>

@@ -7,6 +7,7 @@ namespace Harness.Trainer;
 public interface ITrainingProgress
 {
     void DeviceChosen(DeviceChoice choice);
-    void SplitMade(int trainRows, int validationRows, int maxEpochs);
+    /// <summary>Model <paramref name="index"/> of <paramref name="count"/> starts: a fold, or the final refit on every row.</summary>
+    void ModelStarted(string name, int index, int count, int fitRows, int earlyStoppingRows, int evaluateRows, int maxEpochs);
     void EpochDone(EpochRecord epoch);
 }

@@ -25,6 +25,8 @@ public sealed record TrainingOptions
         public const int MinEpochs = 1;
         public const string LrSchedule = ConstantLr;
         public const double Mixup = 0;
+        public const string Cv = "kfold:5";
+        public const string Calibration = TemperatureCalibration;
     }
 
     /// <summary>Upper bound on passes over the training split; early stopping usually ends sooner.</summary>
@@ -42,7 +44,10 @@ public sealed record TrainingOptions
     public int Patience { get; init; } = Defaults.Patience;
     public double MinDelta { get; init; } = Defaults.MinDelta;
 
-    /// <summary>Share of each class held back (whole patients at a time) for early stopping and development metrics.</summary>
+    /// <summary>
+    /// Share of each class (whole patients at a time) that early stopping watches, taken from the rows
+    /// each model trains on; under --cv holdout also the share held out as the development rows.
+    /// </summary>
     public double ValidationFraction { get; init; } = Defaults.ValidationFraction;
 
     public int Seed { get; init; } = Defaults.Seed;
@@ -100,6 +105,18 @@ public sealed record TrainingOptions
     /// <summary>Mixup's Beta(alpha, alpha) parameter; 0 disables mixup.</summary>
     public double Mixup { get; init; } = Defaults.Mixup;
 
+    /// <summary>
+    /// How the development reference is estimated: "kfold:K" (stratified, patient-grouped K-fold
+    /// cross-validation; the exported model is refitted on every row), "leave-one-site-out", or
+    /// "holdout" (one model; fit, early-stopping and development rows disjoint).
+    /// </summary>
+    public string Cv { get; init; } = Defaults.Cv;
+
+    public const string TemperatureCalibration = "temperature", NoCalibration = "none";
+
+    /// <summary>How the exported probabilities are calibrated: "temperature" (fitted on held-out predictions) or "none".</summary>
+    public string Calibration { get; init; } = Defaults.Calibration;
+
     /// <summary>Widest hidden layer: wider is no tabular model, and two such layers would need gigabytes.</summary>
     public const int MaxHiddenWidth = 16_384;
 
@@ -128,5 +145,7 @@ public sealed record TrainingOptions
         Check(MinEpochs >= 0 && MinEpochs <= Epochs, "min-epochs", "from 0 to --epochs");
         Check(LrSchedule is ConstantLr or CosineLr or PlateauLr, "lr-schedule", $"{ConstantLr}, {CosineLr} or {PlateauLr}");
         Check(Mixup is >= 0 and <= 10, "mixup", "from 0 (off) to 10");
+        Data.CrossValidation.Parse(Cv);
+        Check(Calibration is TemperatureCalibration or NoCalibration, "calibration", $"{TemperatureCalibration} or {NoCalibration}");
     }
 }

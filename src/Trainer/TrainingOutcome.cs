@@ -7,7 +7,7 @@ using Onnx;
 namespace Harness.Trainer;
 
 /// <summary>The outcome of `harness train`: the network, its ONNX export and card, and the training report.</summary>
-public sealed class TrainingOutcome(TrainedNetwork network, TrainingData data, StratifiedGroupSplit.Split split,
+public sealed class TrainingOutcome(TrainedNetwork network, TrainingData data, IReadOnlyList<Fold> folds,
     ModelCard card, ModelProto onnx, TrainingReport report) : IDisposable
 {
     public const string ModelFileName = "model.onnx";
@@ -15,7 +15,11 @@ public sealed class TrainingOutcome(TrainedNetwork network, TrainingData data, S
 
     public TrainedNetwork Network { get; } = network;
     public TrainingData Data { get; } = data;
-    public StratifiedGroupSplit.Split Split { get; } = split;
+    /// <summary>The folds' rows by role (one fold under --cv holdout, whose network is the exported one).</summary>
+    public IReadOnlyList<Fold> Folds { get; } = folds;
+
+    /// <summary>The rows the exported network was fitted on: the holdout fold's fit rows, or every row after cross-validation.</summary>
+    public int[] ExportedFitRows => Folds is [{ Name: CrossValidation.Holdout } holdout] ? holdout.Fit : Enumerable.Range(0, Data.Count).ToArray();
     public ModelCard Card { get; } = card;
     public ModelProto Onnx { get; } = onnx;
     public TrainingReport Report { get; } = report;

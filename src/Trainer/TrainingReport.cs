@@ -16,18 +16,30 @@ public sealed record TrainingReport
     public required IReadOnlyList<string> FeatureNames { get; init; }
     public required IReadOnlyList<string> ClassNames { get; init; }
     public string? PositiveClass { get; init; }
-    public required SplitSummary Split { get; init; }
 
-    /// <summary>Per feature: the training-split median (imputation), mean and SD (standardisation).</summary>
+    /// <summary>Each fold's rows by role and its training curve (one fold, "holdout", under --cv holdout).</summary>
+    public required IReadOnlyList<FoldRecord> Folds { get; init; }
+
+    /// <summary>How the exported model was made: the holdout fold's network, or a refit on every row (the epoch rule, in words).</summary>
+    public required string FinalModel { get; init; }
+
+    /// <summary>Per feature: the final model's training-row median (imputation), mean and SD (standardisation).</summary>
     public required IReadOnlyDictionary<string, FeaturePreprocessing> Preprocessing { get; init; }
 
+    /// <summary>The exported model's epochs (a refit records no validation loss: it has no early-stopping rows).</summary>
     public required IReadOnlyList<EpochRecord> Epochs { get; init; }
     public required int BestEpoch { get; init; }
     public required bool StoppedEarly { get; init; }
     public string? StopReason { get; init; }
 
-    /// <summary>The development reference: metrics of the restored best weights on the validation split.</summary>
-    public required DevelopmentEvaluation InternalValidation { get; init; }
+    /// <summary>The development reference: the held-out predictions of the folds (out-of-fold under cross-validation).</summary>
+    public required DevelopmentEvaluation Development { get; init; }
+
+    /// <summary>Each fold's metrics and their spread.</summary>
+    public required CrossValidationRecord CrossValidation { get; init; }
+
+    /// <summary>The temperature and the development reference's calibration before and after it.</summary>
+    public required CalibrationRecord Calibration { get; init; }
 
     /// <summary>The binary model's operating threshold, chosen on the development predictions.</summary>
     public OperatingPoint? OperatingPoint { get; init; }
@@ -37,8 +49,11 @@ public sealed record TrainingReport
     public void Write(string path) => HarnessJson.WriteFile(this, path);
 }
 
-public sealed record SplitSummary(string Method, int Seed, double ValidationFraction, int TrainRows, int ValidationRows,
-    int TrainPatients, int ValidationPatients, IReadOnlyDictionary<string, int> TrainClassCounts,
-    IReadOnlyDictionary<string, int> ValidationClassCounts);
+/// <summary>The rows of one role in a fold.</summary>
+public sealed record RoleRows(int Rows, int Patients, IReadOnlyDictionary<string, int> ClassCounts);
+
+/// <summary>One fold: its rows by role (fit the weights, choose the epoch, evaluate) and its model's training curve.</summary>
+public sealed record FoldRecord(string Name, RoleRows Fit, RoleRows EarlyStopping, RoleRows Evaluate,
+    IReadOnlyList<EpochRecord> Epochs, int BestEpoch, string? StopReason);
 
 public sealed record FeaturePreprocessing(double Median, double Mean, double Sd);

@@ -57,8 +57,16 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Early stopping: smallest validation-loss drop that counts as improvement.")]
     public double MinDelta { get; init; }
 
+    [CommandOption("--cv <SCHEME>"), DefaultValue(Defaults.Cv)]
+    [Description("How the development reference is estimated: kfold:K (patient-grouped, stratified; the exported model is then refitted on every row), leave-one-site-out (each training site predicted by a model trained on the others), or holdout (one model; fit, early-stopping and development rows disjoint).")]
+    public string Cv { get; init; } = Defaults.Cv;
+
+    [CommandOption("--calibration <METHOD>"), DefaultValue(Defaults.Calibration)]
+    [Description("temperature (one temperature dividing the logits inside the ONNX graph, fitted by log loss on held-out predictions) or none.")]
+    public string Calibration { get; init; } = Defaults.Calibration;
+
     [CommandOption("--validation-fraction <F>"), DefaultValue(Defaults.ValidationFraction)]
-    [Description("Share of each class held back, whole patients at a time, for early stopping and development metrics.")]
+    [Description("Share of each class, whole patients at a time, that early stopping watches, taken from the rows each model trains on (with --cv holdout, also the share held out for the development reference).")]
     public double ValidationFraction { get; init; }
 
     [CommandOption("--hidden <WIDTHS>"), DefaultValue(Defaults.HiddenLayers)]
@@ -146,6 +154,8 @@ internal sealed class TrainSettings : CommandSettings
         Monitor = Monitor,
         MinEpochs = MinEpochs,
         LrSchedule = LrSchedule,
+        Cv = Cv,
+        Calibration = Calibration,
         CreatedUtc = CreatedUtc is null ? null
             : DateTimeOffset.TryParse(CreatedUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created)
                 ? created.ToUniversalTime()
@@ -175,16 +185,29 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
         outcome.WriteTo(folder);
 
         var report = outcome.Report;
-        console.MarkupLineInterpolated($"Best epoch {report.BestEpoch} of {report.Epochs.Count} ({report.StopReason ?? "epoch limit reached"}); best weights restored.");
-        var development = report.InternalValidation;
+        console.MarkupLineInterpolated($"Exported model: {ConsoleText.Plain(report.FinalModel)}.");
+        var calibration = report.Calibration;
+        if (calibration.Applied)
+            console.MarkupLineInterpolated($"Temperature {calibration.Temperature:0.###}, fitted on {ConsoleText.Plain(calibration.FittedOn)}.");
+        var development = report.Development;
         string level = $"{(development.Intervals?.Level ?? IntervalOptions.DefaultLevel) * 100:0.#}% CI";
+        var folds = report.CrossValidation.Folds;
         var table = new Table().Border(TableBorder.Simple)
-            .Title($"Internal validation, the development reference (n = {development.N}: {ConsoleText.Markup(string.Join(", ", development.ClassCounts.Select(c => $"{c.Value} {c.Key}")))})")
-            .AddColumn("metric").AddColumn(new TableColumn($"value ({level})").RightAligned()).AddColumn("note");
+            .Title($"The development reference: {ConsoleText.Markup(development.Split)} (n = {development.N}: {ConsoleText.Markup(string.Join(", ", development.ClassCounts.Select(c => $"{c.Value} {c.Key}")))})")
+            .AddColumn("metric").AddColumn(new TableColumn($"value ({level})").RightAligned());
+        if (folds.Count > 1) table.AddColumn(new TableColumn($"{folds.Count} folds: mean ± SD").RightAligned()).AddColumn(new TableColumn("fold range").RightAligned());
+        bool notes = development.Metrics.Any(m => m.Value.Note is not null);
+        if (notes) table.AddColumn("note");
         foreach (var (key, value) in development.Metrics)
         {
             var metric = MetricCatalog.Get(key);
-            table.AddRow(Markup.Escape(metric.Label), Markup.Escape(ReportFormat.WithInterval(metric, value)), ConsoleText.Markup(value.Note ?? ""));
+            var cells = new List<string> { Markup.Escape(metric.Label), Markup.Escape(ReportFormat.WithInterval(metric, value)) };
+            if (folds.Count > 1)
+                cells.AddRange(report.CrossValidation.Spread.TryGetValue(key, out var s)
+                    ? [Markup.Escape($"{ReportFormat.Value(metric, s.Mean)} ± {ReportFormat.Value(metric, s.Sd)}"), Markup.Escape(ReportFormat.Range(metric, s.Min, s.Max))]
+                    : ["", ""]);
+            if (notes) cells.Add(ConsoleText.Markup(value.Note ?? ""));
+            table.AddRow(cells.ToArray());
         }
         console.Write(table);
         if (report.OperatingPoint is { } point)

@@ -16,12 +16,13 @@ internal sealed class ProgressViews(IAnsiConsole console) : ITrainingProgress, I
     private ProgressTask? _task;
     private EpochRecord? _best;
     private string _site = "";
+    private string _model = "";
 
     public T Run<T>(Func<T> work) =>
         console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 _context = context;
@@ -34,17 +35,26 @@ internal sealed class ProgressViews(IAnsiConsole console) : ITrainingProgress, I
     public void DeviceChosen(DeviceChoice choice) =>
         console.MarkupLineInterpolated($"[bold]Device:[/] {choice.Used} [grey]({ConsoleText.Plain(choice.Reason)})[/]");
 
-    public void SplitMade(int trainRows, int validationRows, int maxEpochs)
+    public void ModelStarted(string name, int index, int count, int fitRows, int earlyStoppingRows, int evaluateRows, int maxEpochs)
     {
-        console.MarkupLineInterpolated($"Split: {trainRows} training rows, {validationRows} internal-validation rows (whole patients, stratified)");
-        _task = _context!.AddTask("Training", maxValue: maxEpochs);
+        _task?.Value(_task.MaxValue); // the previous model is done, early stopping or not
+        _task?.StopTask();
+        _best = null;
+        _model = count > 1 ? $"{ConsoleText.Markup(name)} ({index}/{count})" : ConsoleText.Markup(name); // a task's description is markup
+        if (earlyStoppingRows + evaluateRows == 0)
+            console.MarkupLineInterpolated($"Model {index} of {count}, {name}: {fitRows} rows fitted for {maxEpochs} epochs");
+        else
+            console.MarkupLineInterpolated($"Model {index} of {count}, {name}: {fitRows} rows fitted, {earlyStoppingRows} watched by early stopping, {evaluateRows} held out for the development reference (whole patients, stratified)");
+        _task = _context!.AddTask(_model, maxValue: maxEpochs);
     }
 
     public void EpochDone(EpochRecord epoch)
     {
         if (epoch.Improved) _best = epoch;
         _task!.Increment(1);
-        _task.Description = $"Epoch {epoch.Epoch}: train {epoch.TrainLoss:0.0000}, validation {epoch.ValidationLoss:0.0000}, best epoch {_best?.Epoch}";
+        _task.Description = epoch.ValidationLoss is { } validation
+            ? $"{_model} epoch {epoch.Epoch}: train {epoch.TrainLoss:0.0000}, validation {validation:0.0000}{(epoch.ValidationAuroc is { } auroc ? $", AUROC {auroc:0.000}" : "")}, best epoch {_best?.Epoch}"
+            : $"{_model} epoch {epoch.Epoch}: train {epoch.TrainLoss:0.0000}";
     }
 
     public void SiteStarted(string site)

@@ -11,15 +11,19 @@ namespace Harness.Core.ModelCards;
 /// scored on its internal validation split (with the predictions themselves, so gaps can have
 /// intervals), its operating threshold, how it was trained, by which Harness and when. Each key
 /// holds plain text or JSON; <see cref="FormatVersion"/> lets readers reject the unknown.
-/// Formats 1 (no development predictions, threshold or missing rates) and 2 (no digest) are still read.
+/// Formats 1 (no development predictions, threshold or missing rates), 2 (no digest) and 3 (no
+/// calibration or cross-validation record) are still read.
 /// </summary>
 public sealed record ModelCard
 {
-    public const string FormatVersion = "3";
+    public const string FormatVersion = "4";
     public const string LegacyFormatVersion = "1";
 
     /// <summary>Every format this Harness reads.</summary>
-    public static readonly IReadOnlyList<string> ReadableFormats = [LegacyFormatVersion, "2", FormatVersion];
+    public static readonly IReadOnlyList<string> ReadableFormats = [LegacyFormatVersion, "2", SealedFormatVersion, FormatVersion];
+
+    /// <summary>The first format sealed with a digest.</summary>
+    public const string SealedFormatVersion = "3";
 
     /// <summary>The format the card was read from (what this Harness writes, for a new card).</summary>
     public string Format { get; init; } = FormatVersion;
@@ -47,6 +51,12 @@ public sealed record ModelCard
     /// <summary>The trainer's settings, as the trainer names them.</summary>
     public required JsonObject TrainingConfig { get; init; }
 
+    /// <summary>How the exported probabilities were calibrated (null in cards before format 4).</summary>
+    public CalibrationRecord? Calibration { get; init; }
+
+    /// <summary>The folds behind the development reference (null in cards before format 4).</summary>
+    public CrossValidationRecord? CrossValidation { get; init; }
+
     /// <summary>The file's digest as read (<see cref="ModelDigest"/>); null in cards before format 3, which were not sealed.</summary>
     public string? Digest { get; init; }
 
@@ -66,6 +76,8 @@ public sealed record ModelCard
         public const string DevelopmentPredictions = "development_predictions";
         public const string OperatingPoint = "operating_point";
         public const string FeatureMissingRates = "feature_missing_rates";
+        public const string Calibration = "calibration";
+        public const string CrossValidation = "cross_validation";
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> ToMetadata()
@@ -87,6 +99,8 @@ public sealed record ModelCard
         if (OperatingPoint is not null) props.Add(new(Keys.OperatingPoint, JsonSerializer.Serialize(OperatingPoint, HarnessJson.Compact)));
         if (FeatureMissingRates is not null)
             props.Add(new(Keys.FeatureMissingRates, JsonSerializer.Serialize(FeatureMissingRates, HarnessJson.Compact)));
+        if (Calibration is not null) props.Add(new(Keys.Calibration, JsonSerializer.Serialize(Calibration, HarnessJson.Compact)));
+        if (CrossValidation is not null) props.Add(new(Keys.CrossValidation, JsonSerializer.Serialize(CrossValidation, HarnessJson.Compact)));
         props.Add(new(ModelDigest.Key, ModelDigest.Placeholder)); // sealed when the file is written
         return props;
     }
@@ -115,7 +129,7 @@ public sealed record ModelCard
             throw new InputException($"the model card format is '{format}'; this Harness reads {string.Join(", ", ReadableFormats.Select(f => $"'{f}'"))}.",
                 "Use the Harness version that trained the model, or retrain.", modelFile);
         string? digest = metadata.GetValueOrDefault(ModelDigest.Key);
-        if (digest is null && format == FormatVersion)
+        if (digest is null && format is SealedFormatVersion or FormatVersion)
             throw Altered(modelFile, "its card has no digest");
 
         var card = new ModelCard
@@ -132,6 +146,8 @@ public sealed record ModelCard
             DevelopmentPredictions = Optional<DevelopmentPredictions>(Keys.DevelopmentPredictions),
             OperatingPoint = Optional<OperatingPoint>(Keys.OperatingPoint),
             FeatureMissingRates = Optional<Dictionary<string, double>>(Keys.FeatureMissingRates),
+            Calibration = Optional<CalibrationRecord>(Keys.Calibration),
+            CrossValidation = Optional<CrossValidationRecord>(Keys.CrossValidation),
             Digest = digest,
         };
         if (card.DevelopmentPredictions is { } predictions && predictions.ClassCount != card.ClassNames.Count)

@@ -11,11 +11,9 @@ public static class StratifiedGroupSplit
 {
     public sealed record Split(int[] Train, int[] Validation);
 
-    /// <param name="classNames">Names errors; one per class index in <paramref name="labels"/>.</param>
-    public static Split Create(int[] labels, string[] groups, IReadOnlyList<string> classNames, double fraction, int seed)
+    /// <summary>Each patient's rows, and the patients of each class (a patient counts toward the class most of its rows have; ties: lowest class index).</summary>
+    internal static (Dictionary<string, List<int>> Members, List<string>[] ByClass) PatientsByClass(int[] labels, string[] groups, int classCount)
     {
-        int classCount = classNames.Count;
-        // A group counts toward the class most of its rows have (ties: lowest class index).
         var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (int i = 0; i < labels.Length; i++)
         {
@@ -28,14 +26,27 @@ public static class StratifiedGroupSplit
             int majority = rows.GroupBy(r => labels[r]).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
             byClass[majority].Add(group);
         }
+        return (members, byClass);
+    }
 
-        // A class needs one patient to fit and one to evaluate, or the development metrics silently leave it out.
-        var lacking = Enumerable.Range(0, classCount).Where(c => byClass[c].Count < 2).ToList();
+    /// <summary>A class with fewer patients than the roles need would silently be left out of some role.</summary>
+    internal static void RequirePatients(List<string>[] byClass, IReadOnlyList<string> classNames, int needed, string why)
+    {
+        var lacking = Enumerable.Range(0, byClass.Length).Where(c => byClass[c].Count < needed).ToList();
         if (lacking.Count > 0)
             throw new InputException(
-                "the internal validation split needs at least 2 patients of each class (one to fit, one to evaluate), but " +
+                $"the split needs at least {needed} patients of each class ({why}), but " +
                 string.Join(", ", lacking.Select(c => $"'{classNames[c]}' has {byClass[c].Count}")) + ".",
-                "Add examples of that class, or merge it into another class in the label column.");
+                "Add examples of that class, merge it into another class in the label column, or choose a scheme that needs fewer (--cv).");
+    }
+
+    /// <param name="classNames">Names errors; one per class index in <paramref name="labels"/>.</param>
+    public static Split Create(int[] labels, string[] groups, IReadOnlyList<string> classNames, double fraction, int seed)
+    {
+        int classCount = classNames.Count;
+        var (members, byClass) = PatientsByClass(labels, groups, classCount);
+        // A class needs one patient on each side, or one side silently leaves it out.
+        RequirePatients(byClass, classNames, 2, "one on each side of the split");
 
         var random = new Random(seed);
         var validation = new List<int>();

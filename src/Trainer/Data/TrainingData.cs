@@ -16,7 +16,7 @@ public sealed class TrainingData
     ];
 
     private TrainingData(IReadOnlyList<SiteData> sites, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames,
-        string? positiveClass, float[] features, int[] labels, string[] groups)
+        string? positiveClass, float[] features, int[] labels, string[] groups, int[] siteOfRow)
     {
         Sites = sites;
         FeatureNames = featureNames;
@@ -25,6 +25,7 @@ public sealed class TrainingData
         Features = features;
         Labels = labels;
         Groups = groups;
+        SiteOfRow = siteOfRow;
     }
 
     public IReadOnlyList<SiteData> Sites { get; }
@@ -44,7 +45,15 @@ public sealed class TrainingData
     /// <summary>Site name and patient id: rows with the same key are one patient.</summary>
     public string[] Groups { get; }
 
+    /// <summary>Each row's training site, an index into <see cref="SiteNames"/>.</summary>
+    public int[] SiteOfRow { get; }
+
+    public IReadOnlyList<string> SiteNames => Sites.Select(s => s.Site.Name).ToList();
+
     public int Count => Labels.Length;
+
+    /// <summary>What the splitter needs of each row.</summary>
+    public SplitKeys SplitKeys => new(Labels, Groups, SiteOfRow, ClassNames, SiteNames);
     public int FeatureCount => FeatureNames.Count;
 
     public float[] FeatureRows(IReadOnlyList<int> rows)
@@ -76,6 +85,7 @@ public sealed class TrainingData
         var features = new float[count * width];
         var labels = new int[count];
         var groups = new string[count];
+        var siteOfRow = new int[count];
         int row = 0;
         for (int s = 0; s < sites.Count; s++)
         {
@@ -84,11 +94,12 @@ public sealed class TrainingData
                 for (int f = 0; f < width; f++) features[row * width + f] = example.Features[alignments[s][f]];
                 labels[row] = classIndex[example.Label];
                 groups[row] = sites[s].Site.Name + "/" + example.PatientId;
+                siteOfRow[row] = s;
                 row++;
             }
         }
         RefuseFeaturesMissingEverywhere(featureNames, features, count, sites);
-        return new TrainingData(sites, featureNames, classNames, positive, features, labels, groups);
+        return new TrainingData(sites, featureNames, classNames, positive, features, labels, groups, siteOfRow);
     }
 
     /// <summary>

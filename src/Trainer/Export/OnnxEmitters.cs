@@ -19,6 +19,8 @@ internal static class OnnxEmitters
             name, OnnxGraph.Int("transB", 1)), // weight kept [out, in]
         ReLU => graph.Node("Relu", [input], name),
         Dropout => input, // the identity at inference
+        TemperatureScaling { Value: 1 } => input, // --calibration none: dividing by 1 needs no node
+        TemperatureScaling t => graph.Node("Div", [input, graph.Constant(name, t.Temperature)], $"{name}_scaled"),
         _ => throw new NotSupportedException($"No ONNX emitter for {block.GetType().Name} ('{name}')."),
     };
 

@@ -9,7 +9,7 @@ namespace Harness.Trainer.Export;
 /// Writes a <see cref="TabularClassifier"/> as a self-contained ONNX graph by walking its blocks,
 /// each through its emitter (<see cref="OnnxEmitters"/>):
 /// <code>
-/// features -> IsNaN -> Where(median) -> Sub(mean) -> Div(std) -> [Gemm -> Relu]* -> Gemm -> logits -> Softmax -> probabilities
+/// features -> IsNaN -> Where(median) -> Sub(mean) -> Div(std) -> [Gemm -> Relu]* -> Gemm -> logits -> Div(temperature) -> Softmax -> probabilities
 /// </code>
 /// with the model card in metadata_props. Dropout is the identity at inference and has no node.
 /// </summary>
@@ -20,14 +20,15 @@ public static class OnnxExport
         model.eval();
         int featureCount = card.FeatureNames.Count, classCount = card.ClassNames.Count;
         var graph = new OnnxGraph("harness_tabular_classifier",
-            "Raw manifest features (NaN = missing) -> median imputation -> standardisation -> MLP -> logits, probabilities.",
+            "Raw manifest features (NaN = missing) -> median imputation -> standardisation -> MLP -> logits -> / temperature -> probabilities.",
             ModelContract.OpsetVersion);
         string x = graph.Input(ModelContract.FeaturesInput, featureCount,
             $"Raw feature values in this order: {string.Join(", ", card.FeatureNames)}. NaN marks a missing value.");
         foreach (var (name, block) in model.Blocks) x = OnnxEmitters.Emit(graph, name, block, x);
         graph.Rename(x, ModelContract.LogitsOutput);
         graph.Output(ModelContract.LogitsOutput, classCount, "Unnormalised class scores.");
-        graph.Node("Softmax", [ModelContract.LogitsOutput], ModelContract.ProbabilitiesOutput, OnnxGraph.Int("axis", 1));
+        string calibrated = OnnxEmitters.Emit(graph, "temperature", model.Calibration, ModelContract.LogitsOutput);
+        graph.Node("Softmax", [calibrated], ModelContract.ProbabilitiesOutput, OnnxGraph.Int("axis", 1));
         graph.Output(ModelContract.ProbabilitiesOutput, classCount,
             $"Softmax probabilities in this class order: {string.Join(", ", card.ClassNames)}.");
 

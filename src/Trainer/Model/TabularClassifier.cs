@@ -29,10 +29,16 @@ public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
         }
         named.Add(("head", nn.Linear(width, classCount)));
         blocks = nn.Sequential(named.ToArray());
+        calibration = new TemperatureScaling();
         RegisterComponents();
     }
 
+    private readonly TemperatureScaling calibration;
+
     public Preprocessing Preprocessing { get; }
+
+    /// <summary>Applied to the logits before the softmax at inference (T = 1 until fitted); training's loss uses the raw logits.</summary>
+    public TemperatureScaling Calibration => calibration;
 
     /// <summary>The blocks in forward order, with their names.</summary>
     public IReadOnlyList<(string Name, nn.Module Block)> Blocks => blocks.named_children().ToList();
@@ -47,13 +53,22 @@ public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
         return x;
     }
 
-    /// <summary>Eval-mode class probabilities for raw feature rows: the reference the ONNX export must match.</summary>
-    public float[] PredictProbabilities(float[] features, int featureCount, Device device)
+    /// <summary>Eval-mode logits for raw feature rows, row-major [rows, classes].</summary>
+    public float[] PredictLogits(float[] features, int featureCount, Device device)
     {
         eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var input = tensor(features, [features.Length / featureCount, featureCount]).to(device);
-        return nn.functional.softmax(forward(input), 1).cpu().data<float>().ToArray();
+        return forward(tensor(features, [features.Length / featureCount, featureCount]).to(device)).cpu().data<float>().ToArray();
+    }
+
+    /// <summary>Eval-mode class probabilities for raw feature rows, calibrated unless asked not to: the reference the ONNX export must match.</summary>
+    public float[] PredictProbabilities(float[] features, int featureCount, Device device, bool calibrated = true)
+    {
+        eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var logits = forward(tensor(features, [features.Length / featureCount, featureCount]).to(device));
+        return nn.functional.softmax(calibrated ? calibration.forward(logits) : logits, 1).cpu().data<float>().ToArray();
     }
 }

@@ -8,10 +8,13 @@ using static TorchSharp.torch;
 
 namespace Harness.Trainer.Training;
 
-/// <summary>One epoch's losses. Train: the smoothed objective; validation: plain cross-entropy (log loss).</summary>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double ValidationLoss, bool Improved)
+/// <summary>
+/// One epoch's losses. Train: the smoothed objective; validation: plain cross-entropy (log loss) of
+/// the early-stopping rows, null in a refit, which has none.
+/// </summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationLoss, bool Improved)
 {
-    /// <summary>AUROC of the early-stopping rows (null when undefined).</summary>
+    /// <summary>AUROC of the early-stopping rows (null when undefined or in a refit).</summary>
     public double? ValidationAuroc { get; init; }
 
     /// <summary>The learning rate this epoch trained with.</summary>
@@ -19,14 +22,17 @@ public sealed record EpochRecord(int Epoch, double TrainLoss, double ValidationL
 }
 
 /// <summary>A trained network (best epoch's weights restored) and how training went.</summary>
-public sealed class TrainedNetwork(TabularClassifier model, Device device, DeviceChoice deviceChoice,
-    IReadOnlyList<EpochRecord> epochs, int bestEpoch, string? stopReason) : IDisposable
+public sealed class TrainedNetwork(TabularClassifier model, TrainingDevice device, IReadOnlyList<EpochRecord> epochs, int bestEpoch, string? stopReason)
+    : IDisposable
 {
     public TabularClassifier Model { get; } = model;
-    public Device Device { get; } = device;
-    public DeviceChoice DeviceChoice { get; } = deviceChoice;
+    public Device Device => device.Device;
+    public DeviceChoice DeviceChoice => device.Choice;
     public IReadOnlyList<EpochRecord> Epochs { get; } = epochs;
     public int BestEpoch { get; } = bestEpoch;
+
+    /// <summary>The learning rates of the epochs up to the best one: what a refit on every row repeats.</summary>
+    public IReadOnlyList<double> LearningRatesToBest => Epochs.Take(BestEpoch).Select(e => e.LearningRate).ToList();
 
     /// <summary>Why training ended before the epoch limit; null when it ran every epoch.</summary>
     public string? StopReason { get; } = stopReason;
@@ -36,33 +42,41 @@ public sealed class TrainedNetwork(TabularClassifier model, Device device, Devic
 
 /// <summary>
 /// Mini-batch training with the generalisation regularisers of a tabular MLP: AdamW with
-/// decoupled weight decay on weights only, label-smoothed cross-entropy, dropout, and early
-/// stopping on validation log loss with the best epoch's weights restored.
+/// decoupled weight decay on weights only, label-smoothed cross-entropy (or mixup's soft
+/// targets), dropout, on-device augmentation, and either early stopping on the early-stopping
+/// rows with the best epoch's weights restored (<see cref="Train"/>) or a fixed sequence of
+/// epochs (<see cref="Refit"/>, the final model on every row).
 /// </summary>
 public static class TabularTrainer
 {
-    public static TrainedNetwork Train(TrainingData data, StratifiedGroupSplit.Split split, TrainingOptions options,
-        ITrainingProgress? progress = null, CancellationToken cancellation = default)
+    /// <summary>Fits on <paramref name="fit"/>, stopping early on <paramref name="earlyStopping"/>; the best epoch's weights are restored.</summary>
+    public static TrainedNetwork Train(TrainingData data, int[] fit, int[] earlyStopping, TrainingOptions options, TrainingDevice device,
+        ITrainingProgress? progress = null, CancellationToken cancellation = default) =>
+        Run(data, fit, earlyStopping, null, options, device, progress, cancellation);
+
+    /// <summary>Fits on <paramref name="rows"/> for one epoch per learning rate given, keeping the last epoch's weights.</summary>
+    public static TrainedNetwork Refit(TrainingData data, int[] rows, IReadOnlyList<double> learningRates, TrainingOptions options,
+        TrainingDevice device, ITrainingProgress? progress = null, CancellationToken cancellation = default) =>
+        Run(data, rows, null, learningRates, options, device, progress, cancellation);
+
+    private static TrainedNetwork Run(TrainingData data, int[] fit, int[]? earlyStopping, IReadOnlyList<double>? fixedRates,
+        TrainingOptions options, TrainingDevice trainingDevice, ITrainingProgress? progress, CancellationToken cancellation)
     {
-        var (device, choice) = TorchDevices.Select(options.Device);
-        // A tabular batch (32 x tens of features) is far too small to split across threads: libtorch's
-        // intra-op threads then spin against each other and slow an epoch down several-fold on a busy machine.
-        if (device.type == DeviceType.CPU) set_num_threads(1);
-        progress?.DeviceChosen(choice);
-        progress?.SplitMade(split.Train.Length, split.Validation.Length, options.Epochs);
+        var device = trainingDevice.Device;
         manual_seed(options.Seed);
         if (device.type == DeviceType.CUDA) cuda.manual_seed_all(options.Seed);
 
         int width = data.FeatureCount;
-        var trainRows = data.FeatureRows(split.Train);
+        var trainRows = data.FeatureRows(fit);
         var model = new TabularClassifier(FeatureStatistics.FromRows(trainRows, width), options.HiddenLayers,
             data.ClassNames.Count, options.Dropout);
         model.to(device);
 
-        using var xTrain = tensor(trainRows, [split.Train.Length, width]).to(device);
-        using var yTrain = tensor(split.Train.Select(i => (long)data.Labels[i]).ToArray()).to(device);
-        using var xValidation = tensor(data.FeatureRows(split.Validation), [split.Validation.Length, width]).to(device);
-        using var yValidation = tensor(split.Validation.Select(i => (long)data.Labels[i]).ToArray()).to(device);
+        using var xTrain = tensor(trainRows, [fit.Length, width]).to(device);
+        using var yTrain = tensor(fit.Select(i => (long)data.Labels[i]).ToArray()).to(device);
+        var stopRows = earlyStopping ?? [];
+        using var xValidation = tensor(data.FeatureRows(stopRows), [stopRows.Length, width]).to(device);
+        using var yValidation = tensor(stopRows.Select(i => (long)data.Labels[i]).ToArray()).to(device);
 
         using var optimizer = CreateOptimizer(model, options);
         using var smoothedLoss = CreateTrainingLoss(options);
@@ -73,21 +87,28 @@ public static class TabularTrainer
         bool byAuroc = options.Monitor == TrainingOptions.ValidationAuroc;
         var stopping = new EarlyStopping(options.Patience, options.MinDelta, maximise: byAuroc, options.MinEpochs,
             byAuroc ? "validation AUROC" : "validation loss");
-        var validationLabels = split.Validation.Select(i => data.Labels[i]).ToArray();
+        var validationLabels = stopRows.Select(i => data.Labels[i]).ToArray();
         var schedule = new LearningRateSchedule(options.LrSchedule, options.LearningRate, options.Epochs, options.Patience);
         var shuffle = new Random(options.Seed);
-        var order = Enumerable.Range(0, split.Train.Length).Select(i => (long)i).ToArray();
+        var order = Enumerable.Range(0, fit.Length).Select(i => (long)i).ToArray();
         var epochs = new List<EpochRecord>();
+        int epochLimit = fixedRates?.Count ?? options.Epochs;
         Dictionary<string, Tensor>? best = null;
         string? stopReason = null;
         try
         {
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            for (int epoch = 1; epoch <= epochLimit; epoch++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                double learningRate = schedule.Rate(epoch, stopping.EpochsWithoutImprovement);
+                double learningRate = fixedRates?[epoch - 1] ?? schedule.Rate(epoch, stopping.EpochsWithoutImprovement);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                 double trainLoss = TrainOneEpoch(model, optimizer, smoothedLoss, augmentations, mixup, xTrain, yTrain, order, shuffle, options.BatchSize, device);
+                if (earlyStopping is null)
+                {
+                    epochs.Add(new EpochRecord(epoch, trainLoss, null, false) { LearningRate = learningRate });
+                    progress?.EpochDone(epochs[^1]);
+                    continue;
+                }
                 var (validationLoss, validationAuroc) = Validate(model, xValidation, yValidation, validationLabels, data);
 
                 var decision = stopping.Observe(epoch, byAuroc ? validationAuroc ?? double.NaN : validationLoss);
@@ -109,13 +130,18 @@ public static class TabularTrainer
                     break;
                 }
             }
+            if (earlyStopping is null)
+            {
+                model.eval();
+                return new TrainedNetwork(model, trainingDevice, epochs, epochs.Count, null);
+            }
             if (best is null)
                 throw new InputException(
                     $"training diverged: the validation loss was never finite in {epochs.Count} epoch{(epochs.Count == 1 ? "" : "s")} (learning rate {options.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}), so there are no weights to keep.",
                     $"Lower --learning-rate (the default is {TrainingOptions.Defaults.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
             model.load_state_dict(best);
             model.eval();
-            return new TrainedNetwork(model, device, choice, epochs, stopping.BestEpoch, stopReason);
+            return new TrainedNetwork(model, trainingDevice, epochs, stopping.BestEpoch, stopReason);
         }
         catch
         {

@@ -3,24 +3,27 @@ using static TorchSharp.torch;
 
 namespace Harness.Trainer.Training;
 
+/// <summary>The TorchSharp device training runs on, and why it was chosen.</summary>
+public sealed record TrainingDevice(Device Device, DeviceChoice Choice);
+
 /// <summary>Picks the TorchSharp device for --device, and says why.</summary>
 public static class TorchDevices
 {
-    public static (Device Device, DeviceChoice Choice) Select(DeviceRequest request)
+    public static TrainingDevice Select(DeviceRequest request)
     {
         string requested = request.ToString().ToLowerInvariant();
         if (request == DeviceRequest.Cpu)
-            return (CPU, new DeviceChoice(requested, "cpu", "--device cpu was requested"));
+            return new(CPU, new DeviceChoice(requested, "cpu", "--device cpu was requested"));
 
         bool available = cuda.is_available();
         if (available)
-            return (CUDA, new DeviceChoice(requested, "cuda",
+            return new(CUDA, new DeviceChoice(requested, "cuda",
                 $"TorchSharp sees {cuda.device_count()} CUDA device(s)" + (request == DeviceRequest.Auto ? " (auto)" : "")));
         if (request == DeviceRequest.Cuda)
             throw new InputException(
                 "--device cuda was requested but TorchSharp sees no CUDA device (this build's libtorch is the CPU package, or no NVIDIA driver is loaded).",
                 "Use --device cpu or auto here; on a GPU host, build with -p:TorchSharpBackend=cuda (see README.md, 'GPU').");
-        return (CPU, new DeviceChoice(requested, "cpu",
+        return new(CPU, new DeviceChoice(requested, "cpu",
             "auto: TorchSharp sees no CUDA device (torch.cuda.is_available() is false), so training runs on the CPU"));
     }
 }

@@ -96,7 +96,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
         { "UTF-16 file", Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(Valid)).ToArray(), ["manifest.csv:1:", "not valid UTF-8"] },
         { "truncated character at the end", Encoding.UTF8.GetBytes(Valid).Concat(new byte[] { 0xC3 }).ToArray(), ["manifest.csv:14:", "not valid UTF-8"] },
         { "feature missing in every row", Encoding.UTF8.GetBytes(string.Join("\n", Valid.Split('\n').Select((l, i) => l.Length == 0 ? l : i == 0 ? l + ",chol" : l + ",?"))), ["feature 'chol' is missing in every one of the 12 training rows", "Remove the column"] },
-        { "class with one patient", Encoding.UTF8.GetBytes(Valid + "13,2,1,1\n"), ["at least 2 patients of each class", "'2' has 1"] },
+        { "class with one patient", Encoding.UTF8.GetBytes(Valid + "13,2,1,1\n"), ["at least 5 patients of each class", "'2' has 1", "--cv"] },
         { "only one class", Encoding.UTF8.GetBytes("id,label,x\n1,a,1\n2,a,2\n"), ["only one class"] },
     };
 

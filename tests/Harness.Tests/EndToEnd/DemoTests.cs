@@ -50,20 +50,29 @@ public sealed class DemoTests(DemoRunFixture demo) : IClassFixture<DemoRunFixtur
     }
 
     [Fact]
-    public void Training_json_records_config_epochs_best_epoch_and_the_development_metrics_the_model_carries()
+    public void Training_json_records_the_folds_the_final_model_and_the_development_metrics_the_model_carries()
     {
         var training = JsonNode.Parse(File.ReadAllText(demo.Path("train", "training.json")))!;
         var results = ResultsJson.Read(demo.Path("validate", "results.json"));
 
         Assert.Equal("disease", training["config"]!["positive_class"]!.GetValue<string>());
-        var epochs = training["epochs"]!.AsArray();
-        int best = training["best_epoch"]!.GetValue<int>();
-        Assert.InRange(best, 1, epochs.Count);
-        double bestLoss = epochs.Min(e => e!["validation_loss"]!.GetValue<double>());
-        Assert.Equal(bestLoss, epochs[best - 1]!["validation_loss"]!.GetValue<double>());
+        Assert.Equal("kfold:5", training["config"]!["cv"]!.GetValue<string>());
+        // Each fold keeps the epoch with its lowest early-stopping loss
+        var folds = training["folds"]!.AsArray();
+        Assert.Equal(5, folds.Count);
+        foreach (var fold in folds)
+        {
+            var epochs = fold!["epochs"]!.AsArray();
+            int best = fold["best_epoch"]!.GetValue<int>();
+            Assert.Equal(epochs.Min(e => e!["validation_loss"]!.GetValue<double>()), epochs[best - 1]!["validation_loss"]!.GetValue<double>());
+        }
+        // The exported model trained on every row: the development reference is every row, out of fold
+        Assert.Equal(training["epochs"]!.AsArray().Count, training["best_epoch"]!.GetValue<int>());
+        int rows = training["sites"]!.AsArray().Sum(s => s!["rows"]!.GetValue<int>());
+        Assert.Equal(rows, results.Development.N);
+        Assert.Equal(rows, folds.Sum(f => f!["evaluate"]!["rows"]!.GetValue<int>()));
         Assert.Equal(results.Development.Metrics["auroc"].Value!.Value,
-            training["internal_validation"]!["metrics"]!["auroc"]!["value"]!.GetValue<double>(), 1e-12);
-        Assert.Equal(results.Development.N, training["split"]!["validation_rows"]!.GetValue<int>());
+            training["development"]!["metrics"]!["auroc"]!["value"]!.GetValue<double>(), 1e-12);
     }
 
     [PythonFact("numpy", "sklearn", "scipy", "statsmodels")]

@@ -64,10 +64,12 @@ public sealed class OnnxExportTests(HeartModelFixture heart, ITestOutputHelper l
         var logits = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         var p = outputs[1].GetTensorDataAsSpan<float>().ToArray();
 
+        double t = heart.Outcome.Card.Calibration!.Temperature;
+        Assert.NotEqual(1.0, t); // fitted, so the division is exercised
         for (int r = 0; r < 2; r++)
         {
-            // softmax by hand: p1 = 1 / (1 + exp(z0 - z1))
-            double expected = 1 / (1 + Math.Exp(logits[r * 2] - logits[r * 2 + 1]));
+            // softmax of the logits over the temperature by hand: p1 = 1 / (1 + exp((z0 - z1) / T))
+            double expected = 1 / (1 + Math.Exp((logits[r * 2] - logits[r * 2 + 1]) / t));
             Assert.Equal(expected, p[r * 2 + 1], 1e-6);
             Assert.Equal(1.0, p[r * 2] + p[r * 2 + 1], 1e-6);
         }
@@ -86,7 +88,7 @@ public sealed class OnnxExportTests(HeartModelFixture heart, ITestOutputHelper l
         Assert.Equal("batch", input.Type.TensorType.Shape.Dim[0].DimParam);
         Assert.Equal(13, input.Type.TensorType.Shape.Dim[1].DimValue);
         Assert.Equal([ModelContract.LogitsOutput, ModelContract.ProbabilitiesOutput], model.Graph.Output.Select(o => o.Name));
-        Assert.Equal(["IsNaN", "Where", "Sub", "Div", "Gemm", "Relu", "Gemm", "Relu", "Gemm", "Softmax"], model.Graph.Node.Select(n => n.OpType));
+        Assert.Equal(["IsNaN", "Where", "Sub", "Div", "Gemm", "Relu", "Gemm", "Relu", "Gemm", "Div", "Softmax"], model.Graph.Node.Select(n => n.OpType));
         Assert.All(model.Graph.Initializer, t => Assert.Equal((int)TensorProto.Types.DataType.Float, t.DataType));
     }
 
@@ -95,7 +97,7 @@ public sealed class OnnxExportTests(HeartModelFixture heart, ITestOutputHelper l
     {
         // Independent recomputation: medians of the training rows (NaNs ignored), straight from the data
         var data = heart.Outcome.Data;
-        var train = heart.Outcome.Split.Train;
+        var train = heart.Outcome.ExportedFitRows;
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(heart.ModelPath));
         float[] graphMedians = Floats(model.Graph.Initializer.Single(t => t.Name == "impute_median"));
 

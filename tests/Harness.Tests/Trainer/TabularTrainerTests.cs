@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Harness.Tests.Trainer;
 
 [Collection(NativeCollection.Name)]
-public sealed class TabularTrainerTests(HeartModelFixture heart)
+public sealed class TabularTrainerTests
 {
     private static TabularClassifier SmallModel(int features = 3, int classes = 2)
     {
@@ -98,34 +98,37 @@ public sealed class TabularTrainerTests(HeartModelFixture heart)
     [Fact]
     public void Best_epoch_weights_are_restored_after_early_stopping()
     {
-        // Given the shared heart model, which stopped early
-        var report = heart.Outcome.Report;
+        // Given a holdout model (its network is the exported one), which stopped early
+        using var outcome = TrainingRun.Run([RepoPaths.Sites("heart", "cleveland")],
+            new TrainingOptions { PositiveClass = "disease", Device = DeviceRequest.Cpu, Cv = CrossValidation.Holdout, Patience = 5 });
+        var report = outcome.Report;
         var best = report.Epochs.Single(e => e.Epoch == report.BestEpoch);
         Assert.True(report.StoppedEarly);
         Assert.NotEqual(report.BestEpoch, report.Epochs[^1].Epoch);
 
-        // When the restored model's validation loss is recomputed from scratch
-        var data = heart.Outcome.Data;
-        var rows = heart.Outcome.Split.Validation;
-        var p = heart.Outcome.Network.Model.PredictProbabilities(data.FeatureRows(rows), data.FeatureCount, CPU);
+        // When the restored model's validation loss (uncalibrated) is recomputed from scratch on its early-stopping rows
+        var data = outcome.Data;
+        var rows = outcome.Folds.Single().EarlyStopping;
+        var p = outcome.Network.Model.PredictProbabilities(data.FeatureRows(rows), data.FeatureCount, CPU, calibrated: false);
         double logLoss = rows.Select((r, i) => -Math.Log(p[i * 2 + data.Labels[r]])).Average();
 
         // Then it is the best epoch's loss, not the last epoch's
-        Assert.Equal(best.ValidationLoss, logLoss, 1e-5);
-        Assert.True(Math.Abs(report.Epochs[^1].ValidationLoss - logLoss) > 1e-4);
-        Assert.Equal(report.Epochs.Min(e => e.ValidationLoss), best.ValidationLoss, 1e-9);
+        Assert.Equal(best.ValidationLoss!.Value, logLoss, 1e-5);
+        Assert.True(Math.Abs(report.Epochs[^1].ValidationLoss!.Value - logLoss) > 1e-4);
+        Assert.Equal(report.Epochs.Min(e => e.ValidationLoss)!.Value, best.ValidationLoss.Value, 1e-9);
     }
 
     [Fact]
     public void The_same_seed_trains_the_same_model()
     {
         var sites = new[] { RepoPaths.Sites("heart", "cleveland") };
-        var options = new TrainingOptions { PositiveClass = "disease", Device = DeviceRequest.Cpu, Epochs = 15, Seed = 3 };
+        var options = new TrainingOptions { PositiveClass = "disease", Device = DeviceRequest.Cpu, Epochs = 15, Seed = 3, Cv = "kfold:3" };
 
         using var first = TrainingRun.Run(sites, options);
         using var second = TrainingRun.Run(sites, options);
 
-        Assert.Equal(first.Report.Epochs.Select(e => e.ValidationLoss), second.Report.Epochs.Select(e => e.ValidationLoss));
+        Assert.Equal(first.Report.Folds.SelectMany(f => f.Epochs).Select(e => e.ValidationLoss), second.Report.Folds.SelectMany(f => f.Epochs).Select(e => e.ValidationLoss));
+        Assert.Equal(first.Report.Epochs.Select(e => e.TrainLoss), second.Report.Epochs.Select(e => e.TrainLoss));
     }
 
     [Fact]
@@ -155,7 +158,7 @@ public sealed class TabularTrainerTests(HeartModelFixture heart)
         var options = new TrainingOptions
         {
             Epochs = 12, Seed = 2, PositiveClass = "disease", Device = DeviceRequest.Cpu,
-            Monitor = TrainingOptions.ValidationAuroc, MinEpochs = 12, MinDelta = 0, LrSchedule = TrainingOptions.CosineLr,
+            Monitor = TrainingOptions.ValidationAuroc, MinEpochs = 12, MinDelta = 0, LrSchedule = TrainingOptions.CosineLr, Cv = CrossValidation.Holdout,
         };
         using var outcome = TrainingRun.Run([RepoPaths.Sites("heart", "hungary")], options);
         var epochs = outcome.Report.Epochs;
