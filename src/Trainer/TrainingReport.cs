@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Harness.Core;
 using Harness.Core.ModelCards;
 using Harness.Trainer.Training;
@@ -18,7 +19,10 @@ public sealed record TrainingReport
     public string? PositiveClass { get; init; }
     public required SplitSummary Split { get; init; }
 
-    /// <summary>Per feature: the training-split median (imputation), mean and SD (standardisation).</summary>
+    /// <summary>
+    /// Per feature: a numeric one's training-split median (imputation), mean and SD (standardisation);
+    /// a categorical one's training-split levels, one one-hot column each.
+    /// </summary>
     public required IReadOnlyDictionary<string, FeaturePreprocessing> Preprocessing { get; init; }
 
     public required IReadOnlyList<EpochRecord> Epochs { get; init; }
@@ -41,4 +45,13 @@ public sealed record SplitSummary(string Method, int Seed, double ValidationFrac
     int TrainPatients, int ValidationPatients, IReadOnlyDictionary<string, int> TrainClassCounts,
     IReadOnlyDictionary<string, int> ValidationClassCounts);
 
-public sealed record FeaturePreprocessing(double Median, double Mean, double Sd);
+/// <summary>A numeric feature's median, mean and SD; a categorical feature's one-hot levels instead (the others are then left out).</summary>
+public sealed record FeaturePreprocessing(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Median,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Mean,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Sd)
+{
+    /// <summary>The levels seen in the training split, ascending (categorical features only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? OneHotLevels { get; init; }
+}
