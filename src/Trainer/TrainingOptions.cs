@@ -99,7 +99,7 @@ public sealed record TrainingOptions
     /// <summary>Only rows dated on or before this day are trained on (undated rows are then left out); null: no upper bound.</summary>
     public DateOnly? Until { get; init; }
 
-    /// <summary>Training-only augmentation of each batch on the device: "noise:SD", "missing:P", comma-separated, or "none".</summary>
+    /// <summary>Training-only augmentation of each batch on the device: "noise:SD" (numeric features only), "missing:P", comma-separated, or "none".</summary>
     public string Augment { get; init; } = Defaults.Augment;
 
     /// <summary>Mixup's Beta(alpha, alpha) parameter; 0 disables mixup.</summary>
@@ -116,6 +116,22 @@ public sealed record TrainingOptions
 
     /// <summary>How the exported probabilities are calibrated: "temperature" (fitted on held-out predictions) or "none".</summary>
     public string Calibration { get; init; } = Defaults.Calibration;
+
+    /// <summary>
+    /// Features holding integer codes of categories (cp 1-4, thal 3/6/7): one-hot encoded inside the
+    /// model, one column per level seen in the training split; empty: every feature is numeric.
+    /// </summary>
+    public IReadOnlyList<string> Categorical { get; init; } = [];
+
+    /// <summary>Parses column names written as "cp,thal" (an empty text: none).</summary>
+    public static IReadOnlyList<string> ParseColumns(string? columns)
+    {
+        if (string.IsNullOrWhiteSpace(columns)) return [];
+        var parsed = columns.Split(',', StringSplitOptions.TrimEntries);
+        if (parsed.Any(string.IsNullOrEmpty))
+            throw new InputException($"--categorical '{columns}' has an empty column name.", "Write feature names separated by commas, e.g. --categorical cp,thal.");
+        return parsed;
+    }
 
     /// <summary>Widest hidden layer: wider is no tabular model, and two such layers would need gigabytes.</summary>
     public const int MaxHiddenWidth = 16_384;
@@ -147,5 +163,7 @@ public sealed record TrainingOptions
         Check(Mixup is >= 0 and <= 10, "mixup", "from 0 (off) to 10");
         Data.CrossValidation.Parse(Cv);
         Check(Calibration is TemperatureCalibration or NoCalibration, "calibration", $"{TemperatureCalibration} or {NoCalibration}");
+        if (Categorical.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InputException($"--categorical names '{twice.Key}' twice.", "Name each categorical feature once.");
     }
 }

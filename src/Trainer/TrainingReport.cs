@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Harness.Core;
 using Harness.Core.ModelCards;
 using Harness.Trainer.Training;
@@ -23,7 +24,10 @@ public sealed record TrainingReport
     /// <summary>How the exported model was made: the holdout fold's network, or a refit on every row (the epoch rule, in words).</summary>
     public required string FinalModel { get; init; }
 
-    /// <summary>Per feature: the final model's training-row median (imputation), mean and SD (standardisation).</summary>
+    /// <summary>
+    /// Per feature: a numeric one's exported model's training-row median (imputation), mean and SD (standardisation);
+    /// a categorical one's exported model's training-row levels, one one-hot column each.
+    /// </summary>
     public required IReadOnlyDictionary<string, FeaturePreprocessing> Preprocessing { get; init; }
 
     /// <summary>The exported model's epochs (a refit records no validation loss: it has no early-stopping rows).</summary>
@@ -56,4 +60,13 @@ public sealed record RoleRows(int Rows, int Patients, IReadOnlyDictionary<string
 public sealed record FoldRecord(string Name, RoleRows Fit, RoleRows EarlyStopping, RoleRows Evaluate,
     IReadOnlyList<EpochRecord> Epochs, int BestEpoch, string? StopReason);
 
-public sealed record FeaturePreprocessing(double Median, double Mean, double Sd);
+/// <summary>A numeric feature's median, mean and SD; a categorical feature's one-hot levels instead (the others are then left out).</summary>
+public sealed record FeaturePreprocessing(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Median,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Mean,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Sd)
+{
+    /// <summary>The levels seen in the training split, ascending (categorical features only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? OneHotLevels { get; init; }
+}

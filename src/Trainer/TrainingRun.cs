@@ -21,7 +21,7 @@ public static class TrainingRun
         var clock = Stopwatch.StartNew();
         var folders = siteFolders.Select(SiteFolder.Open).ToList(); // every folder checked before any is read
         var sites = folders.Select(f => InPeriod(SiteData.Load(f), options)).ToList();
-        var data = TrainingData.FromSites(sites, options.PositiveClass);
+        var data = TrainingData.FromSites(sites, options.PositiveClass, options.Categorical);
         var scheme = CrossValidation.Parse(options.Cv);
         var folds = Folds.Make(data.SplitKeys, scheme, options.ValidationFraction, options.Seed);
 
@@ -153,6 +153,7 @@ public static class TrainingRun
             FeatureMissingRates = MissingRates(data),
             Calibration = calibrationRecord,
             CrossValidation = crossValidation,
+            CategoricalLevels = CategoricalLevels(final, data),
         };
         var onnx = OnnxExport.Build(final.Model, card);
         var report = new TrainingReport
@@ -284,12 +285,22 @@ public static class TrainingRun
     private static RoleRows Roles(TrainingData data, int[] rows) =>
         new(rows.Length, rows.Select(i => data.Groups[i]).Distinct().Count(), ClassCounts(data, rows));
 
+    /// <summary>Per feature in input order: a numeric one's median, mean and SD, a categorical one's levels, as the model holds them.</summary>
     private static Dictionary<string, FeaturePreprocessing> Preprocessing(TrainedNetwork network, TrainingData data)
     {
         float[] Read(TorchSharp.torch.Tensor t) => t.cpu().data<float>().ToArray();
         var block = network.Model.Preprocessing;
         var (median, mean, sd) = (Read(block.ImputeMedian), Read(block.ScaleMean), Read(block.ScaleStd));
-        return data.FeatureNames.Select((name, f) => (name, f))
-            .ToDictionary(x => x.name, x => new FeaturePreprocessing(median[x.f], mean[x.f], sd[x.f]));
+        var numeric = block.NumericColumns.Select((column, i) => (column, i)).ToDictionary(x => x.column, x => x.i);
+        var levels = CategoricalLevels(network, data);
+        return data.FeatureNames.Select((name, f) => (name, f)).ToDictionary(x => x.name, x =>
+            numeric.TryGetValue(x.f, out int i) ? new FeaturePreprocessing(median[i], mean[i], sd[i])
+            : new FeaturePreprocessing(null, null, null) { OneHotLevels = levels![x.name] });
     }
+
+    /// <summary>Per categorical feature, the levels the model one-hot encodes; null when every feature is numeric.</summary>
+    private static Dictionary<string, double[]>? CategoricalLevels(TrainedNetwork network, TrainingData data) =>
+        network.Model.Preprocessing.Categorical is { Count: > 0 } categorical
+            ? categorical.ToDictionary(c => data.FeatureNames[c.Column], c => c.Levels.Select(l => (double)l).ToArray())
+            : null;
 }

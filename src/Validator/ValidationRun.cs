@@ -118,7 +118,7 @@ public static class ValidationRun
                 ? new CalibrationCurve("positive_class", card.ClassNames[positive], ClassificationMetrics.ClassReliability(examples, positive),
                     estimate.FlexibleCalibration?.Curve)
                 : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(examples)),
-            Warnings = Warnings.ForSite(examples, missing, card.FeatureMissingRates),
+            Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels),
         };
     }
 }

@@ -4,6 +4,7 @@ using Harness.Core.Metrics;
 using Harness.Core.ModelCards;
 using Harness.Validator.Inference;
 using Harness.Validator.Results;
+using Harness.Validator.Scoring;
 
 namespace Harness.Validator;
 
@@ -24,8 +25,10 @@ internal static class Warnings
     /// <summary>A feature missing this much more often (absolute share) than in training is flagged.</summary>
     public const double MissingIncrease = 0.20;
 
-    public static List<ValidationWarning> ForSite(ScoredExamples s, IReadOnlyDictionary<string, double> missingRates,
-        IReadOnlyDictionary<string, double>? trainingMissingRates)
+    /// <param name="site">The site's name, for the sentences that name it.</param>
+    /// <param name="unseenLevels">Per categorical feature with any, the rows holding a level training never saw.</param>
+    public static List<ValidationWarning> ForSite(string site, ScoredExamples s, IReadOnlyDictionary<string, double> missingRates,
+        IReadOnlyDictionary<string, double>? trainingMissingRates, IReadOnlyList<UnseenLevels> unseenLevels)
     {
         var warnings = new List<ValidationWarning>();
         var counts = s.ClassCounts();
@@ -55,8 +58,18 @@ internal static class Warnings
                     string.Join(", ", increased.Select(m => $"{m.Key} {Percent(m.Value)} (training {Percent(trainingMissingRates[m.Key])})")) + ".",
                     increased.ToDictionary(m => m.Key, m => m.Value)));
         }
+        if (unseenLevels.Count > 0)
+            warnings.Add(new(WarningCodes.UnseenCategoricalLevel,
+                string.Join(", and ", unseenLevels.Select((u, i) =>
+                    $"{(u.Rows == 1 ? "1 row" : $"{u.Rows} rows")}{(i == 0 ? $" at site {site}" : "")} {(u.Rows == 1 ? "has a level" : "have levels")} of {u.Feature} unseen in training ({Values(u)})"))
+                + ": the model treats them as all-zero (missing).",
+                unseenLevels.ToDictionary(u => u.Feature, u => (double)u.Rows)));
         return warnings;
     }
+
+    /// <summary>"5, 9", or "0, 5, 8, 9, 11, ..." when there were more.</summary>
+    private static string Values(UnseenLevels unseen) =>
+        string.Join(", ", unseen.Values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + (unseen.MoreValues ? ", ..." : "");
 
     public static List<ValidationWarning> ForRun(ModelCard card, ScoredExamples? development, DeviceChoice execution)
     {

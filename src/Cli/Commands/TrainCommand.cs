@@ -110,12 +110,16 @@ internal sealed class TrainSettings : CommandSettings
     public string LrSchedule { get; init; } = Defaults.LrSchedule;
 
     [CommandOption("--augment <SPEC>"), DefaultValue(Defaults.Augment)]
-    [Description("Training-only augmentation of each batch on the device, in order: noise:SD (Gaussian noise on standardised features), missing:P (each value set to its imputed value with probability P), comma-separated, or none.")]
+    [Description("Training-only augmentation of each batch on the device, in order: noise:SD (Gaussian noise on standardised numeric features; one-hot columns are left alone), missing:P (each value set to its imputed value with probability P), comma-separated, or none.")]
     public string Augment { get; init; } = Defaults.Augment;
 
     [CommandOption("--mixup <ALPHA>"), DefaultValue(Defaults.Mixup)]
     [Description("Mixup: each batch mixed with itself reversed, lambda ~ Beta(ALPHA, ALPHA), targets mixed the same way (label smoothing applies to both); 0 disables.")]
     public double Mixup { get; init; }
+
+    [CommandOption("--categorical <COLUMNS>")]
+    [Description("Features holding integer category codes (e.g. cp,thal), comma-separated: each is one-hot encoded inside the model, one column per level seen in the rows trained on; a level training never saw counts as missing (all zeros), and 'harness validate' warns of it.")]
+    public string? Categorical { get; init; }
 
     [CommandOption("--created-utc <TIME>")]
     [Description("Creation time to record in the model card (ISO 8601, e.g. 2026-01-31T12:00:00Z); by default now. With the same seed, data and CPU, a fixed time gives a byte-identical model.onnx.")]
@@ -149,6 +153,7 @@ internal sealed class TrainSettings : CommandSettings
         Threshold = Threshold,
         Augment = Augment,
         Mixup = Mixup,
+        Categorical = TrainingOptions.ParseColumns(Categorical),
         From = Date(From, "--from"),
         Until = Date(Until, "--until"),
         Monitor = Monitor,

@@ -48,6 +48,13 @@ public sealed record ModelCard
     /// <summary>Per feature, the share of training rows where it was missing (null in format-1 cards).</summary>
     public IReadOnlyDictionary<string, double>? FeatureMissingRates { get; init; }
 
+    /// <summary>
+    /// Per categorical feature (input order), the levels seen in the training split, ascending: the
+    /// model one-hot encodes these and treats any other value as missing. Null: every feature is
+    /// numeric (and in cards written before --categorical existed).
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]>? CategoricalLevels { get; init; }
+
     /// <summary>The trainer's settings, as the trainer names them.</summary>
     public required JsonObject TrainingConfig { get; init; }
 
@@ -78,6 +85,7 @@ public sealed record ModelCard
         public const string FeatureMissingRates = "feature_missing_rates";
         public const string Calibration = "calibration";
         public const string CrossValidation = "cross_validation";
+        public const string CategoricalLevels = "categorical_levels";
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> ToMetadata()
@@ -101,6 +109,8 @@ public sealed record ModelCard
             props.Add(new(Keys.FeatureMissingRates, JsonSerializer.Serialize(FeatureMissingRates, HarnessJson.Compact)));
         if (Calibration is not null) props.Add(new(Keys.Calibration, JsonSerializer.Serialize(Calibration, HarnessJson.Compact)));
         if (CrossValidation is not null) props.Add(new(Keys.CrossValidation, JsonSerializer.Serialize(CrossValidation, HarnessJson.Compact)));
+        if (CategoricalLevels is not null)
+            props.Add(new(Keys.CategoricalLevels, JsonSerializer.Serialize(CategoricalLevels, HarnessJson.Compact)));
         props.Add(new(ModelDigest.Key, ModelDigest.Placeholder)); // sealed when the file is written
         return props;
     }
@@ -148,8 +158,12 @@ public sealed record ModelCard
             FeatureMissingRates = Optional<Dictionary<string, double>>(Keys.FeatureMissingRates),
             Calibration = Optional<CalibrationRecord>(Keys.Calibration),
             CrossValidation = Optional<CrossValidationRecord>(Keys.CrossValidation),
+            CategoricalLevels = Optional<Dictionary<string, double[]>>(Keys.CategoricalLevels),
             Digest = digest,
         };
+        if (card.CategoricalLevels?.Keys.FirstOrDefault(k => !card.FeatureNames.Contains(k)) is { } stranger)
+            throw new InputException($"the model's categorical levels name '{stranger}', which is not one of its features.",
+                "Re-export the model with 'harness train'.", modelFile);
         if (card.DevelopmentPredictions is { } predictions && predictions.ClassCount != card.ClassNames.Count)
             throw new InputException("the model's development predictions do not have one probability per class.",
                 "Re-export the model with 'harness train'.", modelFile);

@@ -14,16 +14,22 @@ public interface IBatchTransform
     Tensor Apply(Tensor batch);
 }
 
-/// <summary>Gaussian noise with standard deviation <paramref name="Sigma"/> on every standardised feature.</summary>
-public sealed record GaussianNoise(double Sigma) : IBatchTransform
+/// <summary>
+/// Gaussian noise with standard deviation <paramref name="Sigma"/> on every standardised numeric
+/// feature; with a <paramref name="NumericMask"/> (1 numeric, 0 one-hot), one-hot columns stay 0 or 1.
+/// </summary>
+public sealed record GaussianNoise(double Sigma, Tensor? NumericMask = null) : IBatchTransform
 {
-    public Tensor Apply(Tensor batch) => batch + randn_like(batch) * Sigma;
+    public Tensor Apply(Tensor batch) => NumericMask is null
+        ? batch + randn_like(batch) * Sigma
+        : batch + randn_like(batch) * Sigma * NumericMask;
 }
 
 /// <summary>
 /// Each feature value, with probability <paramref name="Probability"/>, replaced by the value an
-/// imputed missing value takes (the training median, standardised): the model learns to cope with
-/// features missing more often than in training, as at a site that does not record them.
+/// imputed missing value takes (the training median, standardised; 0 for a one-hot column): the model
+/// learns to cope with features missing more often than in training, as at a site that does not
+/// record them. A categorical feature's 1 drops with probability P too, leaving all zeros: a missing category.
 /// </summary>
 public sealed record FeatureDropout(double Probability, Tensor ImputedValue) : IBatchTransform
 {
@@ -32,7 +38,7 @@ public sealed record FeatureDropout(double Probability, Tensor ImputedValue) : I
 
 /// <summary>
 /// The chain of transforms from `--augment`, applied in the order written: "noise:0.05" (Gaussian
-/// noise, SD in standardised units) and "missing:0.1" (feature dropout to the imputed value),
+/// noise, SD in standardised units, on numeric features) and "missing:0.1" (feature dropout to the imputed value),
 /// comma-separated; "none" for no augmentation.
 /// </summary>
 public sealed class AugmentationChain
@@ -62,7 +68,11 @@ public sealed class AugmentationChain
         return new(steps);
     }
 
-    /// <summary>The transforms, for a model whose imputed missing values standardise to <paramref name="imputedValue"/> (one per feature).</summary>
-    public IReadOnlyList<IBatchTransform> Build(Tensor imputedValue) =>
-        Steps.Select(s => s.Kind == "noise" ? (IBatchTransform)new GaussianNoise(s.Amount) : new FeatureDropout(s.Amount, imputedValue)).ToList();
+    /// <summary>
+    /// The transforms, for a model whose imputed missing values preprocess to <paramref name="imputedValue"/>
+    /// (one per preprocessed column); <paramref name="numericMask"/> (1 numeric, 0 one-hot; null: all numeric)
+    /// keeps noise off one-hot columns.
+    /// </summary>
+    public IReadOnlyList<IBatchTransform> Build(Tensor imputedValue, Tensor? numericMask = null) =>
+        Steps.Select(s => s.Kind == "noise" ? (IBatchTransform)new GaussianNoise(s.Amount, numericMask) : new FeatureDropout(s.Amount, imputedValue)).ToList();
 }

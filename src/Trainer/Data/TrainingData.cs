@@ -15,11 +15,15 @@ public sealed class TrainingData
         ("normal", "abnormal"), ("benign", "malignant"), ("control", "case"),
     ];
 
+    /// <summary>Most levels a categorical feature may have: more is a measurement, or an identifier, not a category code.</summary>
+    public const int MaxCategoricalLevels = 64;
+
     private TrainingData(IReadOnlyList<SiteData> sites, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames,
-        string? positiveClass, float[] features, int[] labels, string[] groups, int[] siteOfRow)
+        string? positiveClass, float[] features, int[] labels, string[] groups, int[] siteOfRow, int[] categoricalColumns)
     {
         Sites = sites;
         FeatureNames = featureNames;
+        CategoricalColumns = categoricalColumns;
         ClassNames = classNames;
         PositiveClass = positiveClass;
         Features = features;
@@ -30,6 +34,9 @@ public sealed class TrainingData
 
     public IReadOnlyList<SiteData> Sites { get; }
     public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Indices (ascending) of the features holding integer category codes (--categorical); every other feature is numeric.</summary>
+    public IReadOnlyList<int> CategoricalColumns { get; }
 
     /// <summary>Class names; for binary problems the negative class first and the positive second.</summary>
     public IReadOnlyList<string> ClassNames { get; }
@@ -64,7 +71,8 @@ public sealed class TrainingData
         return result;
     }
 
-    public static TrainingData FromSites(IReadOnlyList<SiteData> sites, string? positiveClass)
+    /// <param name="categorical">Names of the features holding integer category codes (--categorical).</param>
+    public static TrainingData FromSites(IReadOnlyList<SiteData> sites, string? positiveClass, IReadOnlyList<string>? categorical = null)
     {
         if (sites.Count == 0) throw new InputException("no training site was given.", "Pass at least one --site DIR.");
         var duplicate = sites.GroupBy(s => s.Site.Name).FirstOrDefault(g => g.Count() > 1);
@@ -99,7 +107,8 @@ public sealed class TrainingData
             }
         }
         RefuseFeaturesMissingEverywhere(featureNames, features, count, sites);
-        return new TrainingData(sites, featureNames, classNames, positive, features, labels, groups, siteOfRow);
+        var categoricalColumns = CategoricalColumnsOf(categorical ?? [], featureNames, sites);
+        return new TrainingData(sites, featureNames, classNames, positive, features, labels, groups, siteOfRow, categoricalColumns);
     }
 
     /// <summary>
@@ -115,6 +124,45 @@ public sealed class TrainingData
         throw new InputException(
             $"{(empty.Count == 1 ? "feature " + names + " is" : "features " + names + " are")} missing in every one of the {count} training rows ({string.Join(", ", sites.Select(s => s.Site.Name))}), so the model could not learn {(empty.Count == 1 ? "it" : "them")}.",
             $"Remove the column{(empty.Count == 1 ? "" : "s")} from the training manifests, or add sites where {(empty.Count == 1 ? "it is" : "they are")} recorded.");
+    }
+
+    /// <summary>
+    /// The indices of the --categorical features, after checking that each is a feature, holds only
+    /// integer codes (or nothing) in every training row, and has at most <see cref="MaxCategoricalLevels"/> levels.
+    /// </summary>
+    private static int[] CategoricalColumnsOf(IReadOnlyList<string> names, IReadOnlyList<string> featureNames, IReadOnlyList<SiteData> sites)
+    {
+        var columns = new List<int>();
+        foreach (string name in names)
+        {
+            int column = featureNames.ToList().IndexOf(name);
+            if (column < 0)
+                throw new InputException($"--categorical names '{name}', which is not a feature of the training sites ({string.Join(", ", featureNames)}).",
+                    "Name features as the manifest header writes them (case matters).");
+            var levels = new HashSet<float>();
+            foreach (var site in sites)
+            {
+                int siteColumn = site.Schema.FeatureNames.ToList().IndexOf(name);
+                foreach (var row in site.Rows)
+                {
+                    float value = row.Features[siteColumn];
+                    if (float.IsNaN(value)) continue;
+                    if (value != MathF.Round(value))
+                        throw new InputException(
+                            $"'{name}' is a --categorical feature, but {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not an integer code.",
+                            $"Write its categories as integer codes, or leave '{name}' out of --categorical if it is a measurement.",
+                            PathDisplay.Of(site.Site.ManifestPath), row.Line, site.Schema.Columns.ToList().IndexOf(name) + 1);
+                    levels.Add(value);
+                }
+            }
+            if (levels.Count > MaxCategoricalLevels)
+                throw new InputException(
+                    $"--categorical feature '{name}' has {levels.Count} distinct values in the training rows, more than the {MaxCategoricalLevels} levels a category code may have.",
+                    $"Leave '{name}' out of --categorical: it is a measurement or an identifier, not a category code.");
+            columns.Add(column);
+        }
+        columns.Sort();
+        return columns.ToArray();
     }
 
     /// <summary>Sorted class names; a binary problem puts its positive class second.</summary>

@@ -12,6 +12,8 @@ namespace Harness.Trainer.Export;
 /// features -> IsNaN -> Where(median) -> Sub(mean) -> Div(std) -> [Gemm -> Relu]* -> Gemm -> logits -> Div(temperature) -> Softmax -> probabilities
 /// </code>
 /// with the model card in metadata_props. Dropout is the identity at inference and has no node.
+/// With categorical features the preprocessing gathers the numeric columns into that chain and
+/// one-hot encodes the others (Gather -> Equal(levels) -> Cast), concatenated after them.
 /// </summary>
 public static class OnnxExport
 {
@@ -22,8 +24,11 @@ public static class OnnxExport
         var graph = new OnnxGraph("harness_tabular_classifier",
             "Raw manifest features (NaN = missing) -> median imputation -> standardisation -> MLP -> logits -> / temperature -> probabilities.",
             ModelContract.OpsetVersion);
+        string categorical = card.CategoricalLevels is { Count: > 0 } levels
+            ? $" {string.Join(", ", levels.Keys)} hold integer category codes, one-hot encoded over the training levels (others count as missing)."
+            : "";
         string x = graph.Input(ModelContract.FeaturesInput, featureCount,
-            $"Raw feature values in this order: {string.Join(", ", card.FeatureNames)}. NaN marks a missing value.");
+            $"Raw feature values in this order: {string.Join(", ", card.FeatureNames)}. NaN marks a missing value.{categorical}");
         foreach (var (name, block) in model.Blocks) x = OnnxEmitters.Emit(graph, name, block, x);
         graph.Rename(x, ModelContract.LogitsOutput);
         graph.Output(ModelContract.LogitsOutput, classCount, "Unnormalised class scores.");

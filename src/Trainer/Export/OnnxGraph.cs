@@ -18,10 +18,13 @@ internal sealed class OnnxGraph(string name, string doc, int opset)
     {
         ["IsNaN"] = 9, ["Where"] = 9, ["Sub"] = 7, ["Div"] = 7, ["Mul"] = 7, ["Add"] = 7,
         ["Gemm"] = 7, ["Relu"] = 6, ["Identity"] = 1,
+        ["Gather"] = 1, ["Cast"] = 6, ["Concat"] = 4,
+        ["Equal"] = 11, // before 11, Equal compared only integers and booleans, not floats
         ["Softmax"] = 13, // before 13, Softmax flattened its input to 2-D around the axis
     };
 
     private const int Float = (int)TensorProto.Types.DataType.Float;
+    private const int Int64 = (int)TensorProto.Types.DataType.Int64;
 
     private readonly GraphProto _graph = new() { Name = name, DocString = doc };
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
@@ -38,12 +41,17 @@ internal sealed class OnnxGraph(string name, string doc, int opset)
     /// <summary>Declares the value <paramref name="output"/> a float32 [batch, <paramref name="width"/>] graph output.</summary>
     public void Output(string output, int width, string description) => _graph.Output.Add(BatchTensor(output, width, description));
 
-    /// <summary>A float32 initializer holding <paramref name="value"/> (any rank, any device); returns its unique name.</summary>
+    /// <summary>
+    /// An initializer holding <paramref name="value"/> (any rank, any device): int64 for an int64
+    /// tensor (indices), float32 for anything else; returns its unique name.
+    /// </summary>
     public string Constant(string wanted, Tensor value)
     {
-        using var cpu = value.detach().cpu().to_type(ScalarType.Float32).contiguous();
-        float[] data = cpu.data<float>().ToArray();
-        var proto = new TensorProto { Name = Claim(wanted), DataType = Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data.AsSpan())) };
+        bool indices = value.dtype == ScalarType.Int64;
+        using var cpu = value.detach().cpu().to_type(indices ? ScalarType.Int64 : ScalarType.Float32).contiguous();
+        var bytes = indices ? ByteString.CopyFrom(MemoryMarshal.AsBytes(cpu.data<long>().ToArray().AsSpan()))
+            : ByteString.CopyFrom(MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()));
+        var proto = new TensorProto { Name = Claim(wanted), DataType = indices ? Int64 : Float, RawData = bytes };
         proto.Dims.AddRange(cpu.shape);
         _graph.Initializer.Add(proto);
         return proto.Name;

@@ -7,7 +7,7 @@ namespace Harness.Trainer.Model;
 
 /// <summary>
 /// The whole deployed model as one sequence of blocks: <see cref="Model.Preprocessing"/> (median
-/// imputation of NaNs, standardisation), then an MLP (Linear-ReLU-Dropout blocks and a Linear
+/// imputation of NaNs, standardisation, one-hot encoding of categorical features), then an MLP (Linear-ReLU-Dropout blocks and a Linear
 /// head) producing logits. Training and export use these same blocks: the exporter walks them.
 /// </summary>
 public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
@@ -19,7 +19,7 @@ public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
     {
         Preprocessing = new Preprocessing(statistics);
         var named = new List<(string, nn.Module<Tensor, Tensor>)> { ("preprocess", Preprocessing) };
-        int width = statistics.Medians.Length;
+        int width = statistics.EncodedWidth;
         for (int i = 0; i < hidden.Count; i++)
         {
             named.Add(($"linear{i}", nn.Linear(width, hidden[i])));

@@ -68,7 +68,7 @@ public static class TabularTrainer
 
         int width = data.FeatureCount;
         var trainRows = data.FeatureRows(fit);
-        var model = new TabularClassifier(FeatureStatistics.FromRows(trainRows, width), options.HiddenLayers,
+        var model = new TabularClassifier(FeatureStatistics.FromRows(trainRows, width, data.CategoricalColumns), options.HiddenLayers,
             data.ClassNames.Count, options.Dropout);
         model.to(device);
 
@@ -82,7 +82,8 @@ public static class TabularTrainer
         using var smoothedLoss = CreateTrainingLoss(options);
 
         using var imputed = model.Preprocessing.ImputedStandardised.detach();
-        var augmentations = AugmentationChain.Parse(options.Augment).Build(imputed);
+        using var numericMask = model.Preprocessing.Categorical.Count > 0 ? model.Preprocessing.NumericMask.detach() : null;
+        var augmentations = AugmentationChain.Parse(options.Augment).Build(imputed, numericMask);
         var mixup = options.Mixup > 0 ? new Mixup(options.Mixup, data.ClassNames.Count, options.LabelSmoothing, new Random(options.Seed ^ 0x5EED)) : null;
         bool byAuroc = options.Monitor == TrainingOptions.ValidationAuroc;
         var stopping = new EarlyStopping(options.Patience, options.MinDelta, maximise: byAuroc, options.MinEpochs,

@@ -18,6 +18,9 @@ public static class WarningCodes
     /// <summary>A feature is missing much more often than in training.</summary>
     public const string MoreMissingThanTraining = "more_missing_than_training";
 
+    /// <summary>A categorical feature holds levels training never saw: the model reads them as missing (all zeros).</summary>
+    public const string UnseenCategoricalLevel = "unseen_categorical_level";
+
     /// <summary>The development reference has fewer than 10 events or non-events.</summary>
     public const string SmallDevelopmentReference = "small_development_reference";
 

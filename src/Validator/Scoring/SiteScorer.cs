@@ -8,7 +8,14 @@ namespace Harness.Validator.Scoring;
 /// <summary>What scoring one site produced: its predictions (labels, probabilities, patients) and how complete its features were.</summary>
 /// <param name="MissingByFeature">Per model feature (card order), the rows where it was missing.</param>
 /// <param name="ContentSha256">The manifest's content hash, whatever its line endings or column order (<see cref="ManifestReader.ContentSha256"/>).</param>
-internal sealed record ScoredSite(SiteFolder Site, string ManifestSha256, string ContentSha256, ScoredExamples Examples, long[] MissingByFeature);
+/// <param name="UnseenLevels">Per categorical feature of the model with any, the rows whose value is a level training never saw, and those values.</param>
+internal sealed record ScoredSite(SiteFolder Site, string ManifestSha256, string ContentSha256, ScoredExamples Examples, long[] MissingByFeature,
+    IReadOnlyList<UnseenLevels> UnseenLevels);
+
+/// <summary>The rows of a site where a categorical feature holds a level training never saw (the model reads it as missing).</summary>
+/// <param name="Values">The unseen values, ascending: all of them, or <see cref="SiteScorer.UnseenValuesKept"/> of the first met.</param>
+/// <param name="MoreValues">Whether there were more unseen values than <paramref name="Values"/> lists.</param>
+internal sealed record UnseenLevels(string Feature, long Rows, IReadOnlyList<float> Values, bool MoreValues);
 
 /// <summary>
 /// Scores one site: streams its manifest in batches through the model and writes each
@@ -35,6 +42,11 @@ internal static class SiteScorer
         var clusters = new List<int>();
         var probabilities = new List<float>();
         var missing = new long[width];
+        var categorical = (card.CategoricalLevels ?? new Dictionary<string, double[]>())
+            .Select(c => (Feature: c.Key, Column: card.FeatureNames.ToList().IndexOf(c.Key), Levels: c.Value.Select(l => (float)l).ToHashSet()))
+            .ToList();
+        var unseenRows = new long[categorical.Count];
+        var unseenValues = categorical.Select(_ => new SortedSet<float>()).ToList();
         var batch = new float[batchSize * width];
         var batchRows = new List<ManifestRow>(batchSize);
 
@@ -67,6 +79,13 @@ internal static class SiteScorer
                 batch[offset + f] = value;
                 if (float.IsNaN(value)) missing[f]++;
             }
+            for (int c = 0; c < categorical.Count; c++)
+            {
+                float value = batch[offset + categorical[c].Column];
+                if (float.IsNaN(value) || categorical[c].Levels.Contains(value)) continue;
+                unseenRows[c]++;
+                if (unseenValues[c].Count <= UnseenValuesKept) unseenValues[c].Add(value); // one more than shown: "..." when there are more
+            }
             labels.Add(label);
             if (patients is not null)
                 clusters.Add(patients.TryGetValue(row.PatientId, out int patient) ? patient : patients[row.PatientId] = patients.Count);
@@ -85,8 +104,14 @@ internal static class SiteScorer
         {
             Clusters = patients is null ? null : clusters.ToArray(),
         };
-        return new ScoredSite(site, reader.Sha256, reader.ContentSha256, scored, missing);
+        var unseen = categorical.Select((c, i) => new UnseenLevels(c.Feature, unseenRows[i],
+                unseenValues[i].Take(UnseenValuesKept).ToList(), unseenValues[i].Count > UnseenValuesKept))
+            .Where(u => u.Rows > 0).ToList();
+        return new ScoredSite(site, reader.Sha256, reader.ContentSha256, scored, missing, unseen);
     }
+
+    /// <summary>How many distinct unseen values of a categorical feature the warning names at most.</summary>
+    public const int UnseenValuesKept = 5;
 
     /// <summary>Float32 softmax outputs sum to 1 within about 1e-6; more than this is not a softmax.</summary>
     public const double SumTolerance = 1e-3;

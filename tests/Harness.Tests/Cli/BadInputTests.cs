@@ -16,7 +16,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
     /// <summary>A small, valid binary training manifest: 12 patients, 6 of each class.</summary>
     private const string Valid = "id,label,x,y\n1,0,1,2\n2,1,2,3\n3,0,1,4\n4,1,3,2\n5,0,2,2\n6,1,4,1\n7,0,1,1\n8,1,3,3\n9,0,2,1\n10,1,4,4\n11,0,1,3\n12,1,3,1\n";
 
-    /// <summary>Command lines, run in a folder holding the valid site "site" and the heart model as "model.onnx"; "OUT" becomes the output folder.</summary>
+    /// <summary>Command lines, run in a folder holding the valid site "site" and the heart model as "model.onnx"; "heart" is the Cleveland site; "OUT" becomes the output folder.</summary>
     public static TheoryData<string, string[], string[]> CommandLines => new()
     {
         { "misspelt training option", ["train", "--site", "site", "--epoch", "5", "--out", "OUT"], ["unknown option '--epoch'", "Did you mean --epochs?"] },
@@ -63,6 +63,11 @@ public sealed class BadInputTests(HeartModelFixture heart)
         { "minimum beyond the epoch limit", ["train", "--site", "site", "--epochs", "10", "--min-epochs", "20", "--out", "OUT"], ["--min-epochs must be from 0 to --epochs"] },
         { "unknown schedule", ["train", "--site", "site", "--lr-schedule", "step", "--out", "OUT"], ["--lr-schedule must be none, cosine or plateau"] },
         { "negative mixup", ["train", "--site", "site", "--mixup", "-1", "--out", "OUT"], ["--mixup must be from 0 (off) to 10"] },
+        { "categorical column that is no feature", ["train", "--site", "site", "--categorical", "x,z", "--out", "OUT"], ["--categorical names 'z', which is not a feature", "(x, y)"] },
+        { "categorical column named twice", ["train", "--site", "site", "--categorical", "x,x", "--out", "OUT"], ["--categorical names 'x' twice"] },
+        { "empty categorical column name", ["train", "--site", "site", "--categorical", "x,,y", "--out", "OUT"], ["--categorical 'x,,y' has an empty column name"] },
+        { "measurement named categorical", ["train", "--site", "heart", "--positive-class", "disease", "--categorical", "cp,oldpeak", "--out", "OUT"], ["manifest.csv:2:12:", "'oldpeak' is a --categorical feature, but 2.3 is not an integer code", "leave 'oldpeak' out of --categorical"] },
+        { "categorical column with too many levels", ["train", "--site", "heart", "--positive-class", "disease", "--categorical", "chol", "--out", "OUT"], ["--categorical feature 'chol' has", "distinct values", "more than the 64 levels"] },
         { "creation time that is no time", ["train", "--site", "site", "--created-utc", "yesterday", "--out", "OUT"], ["--created-utc 'yesterday' is not a time"] },
         { "missing site", ["train", "--site", "nowhere", "--out", "OUT"], ["nowhere", "site folder not found"] },
         { "missing model", ["validate", "--model", "none.onnx", "--site", "site", "--out", "OUT"], ["none.onnx", "model file not found"] },
@@ -79,6 +84,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
         {
             "site" or "nowhere" or "model.onnx" or "none.onnx" or "none.json" => temp.Combine(a),
             "OUT" => temp.Combine("out"),
+            "heart" => RepoPaths.Sites("heart", "cleveland"),
             _ => a,
         }).ToArray();
 

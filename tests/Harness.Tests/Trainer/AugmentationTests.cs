@@ -82,6 +82,28 @@ public sealed class AugmentationTests
     }
 
     [Fact]
+    public void Noise_leaves_one_hot_columns_alone_and_dropout_sets_them_to_zero()
+    {
+        // Given a batch of 2 numeric columns (0) and 2 one-hot columns (1), as a categorical model preprocesses them
+        manual_seed(6);
+        using var batch = cat([zeros(500, 2), ones(500, 2)], 1);
+        using var mask = tensor(new float[] { 1, 1, 0, 0 });
+        using var imputed = tensor(new float[] { 7, 7, 0, 0 });
+        var chain = AugmentationChain.Parse("noise:0.5,missing:0.5").Build(imputed, mask);
+
+        // When noise applies, the one-hot columns stay exactly 1 and the numeric ones get SD 0.5
+        using var noisy = chain[0].Apply(batch);
+        Assert.Equal(1000, (noisy[.., 2..] == 1f).sum().item<long>());
+        Assert.InRange(noisy[.., ..2].std().item<float>(), 0.47, 0.53); // 1,000 values: SE about 0.011
+
+        // and feature dropout sends a one-hot column to 0 (a missing category), never elsewhere
+        using var dropped = chain[1].Apply(batch);
+        using var oneHot = dropped[.., 2..];
+        Assert.Equal(1000, ((oneHot == 0f) | (oneHot == 1f)).sum().item<long>());
+        Assert.InRange((oneHot == 0f).to_type(ScalarType.Float32).mean().item<float>(), 0.45, 0.55);
+    }
+
+    [Fact]
     public void Training_with_augmentation_and_mixup_records_them_and_stays_reproducible()
     {
         var options = new TrainingOptions

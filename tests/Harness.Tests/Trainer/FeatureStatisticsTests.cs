@@ -33,4 +33,23 @@ public sealed class FeatureStatisticsTests
         Assert.Equal(0f, stats.Medians[1]);
         Assert.Equal(1f, stats.StandardDeviations[1]);
     }
+
+    [Fact]
+    public void Categorical_columns_get_their_sorted_levels_and_no_median_mean_or_sd()
+    {
+        // Given a categorical feature between two numeric ones; its column over five rows is {4, NaN, 1, 4, 2}
+        float[] rows = [1, 4, 10, 2, float.NaN, 20, 3, 1, 30, 4, 4, 40, 5, 2, 50];
+
+        var stats = FeatureStatistics.FromRows(rows, featureCount: 3, categoricalColumns: [1]);
+
+        // Then its levels are the distinct observed values, ascending, and the statistics are the numeric features' alone
+        var column = Assert.Single(stats.Categorical);
+        Assert.Equal(1, column.Column);
+        Assert.Equal([1f, 2f, 4f], column.Levels);
+        Assert.Equal([0, 2], stats.NumericColumns);
+        Assert.Equal([3f, 30f], stats.Medians);
+        Assert.Equal([3f, 30f], stats.Means);
+        Assert.Equal(3, stats.FeatureCount);
+        Assert.Equal(2 + 3, stats.EncodedWidth);
+    }
 }
