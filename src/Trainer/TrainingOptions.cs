@@ -20,7 +20,7 @@ public sealed record TrainingOptions
         public const string HiddenLayers = "32,16";
         public const double Dropout = 0.2;
         public const string Threshold = Harness.Core.Metrics.OperatingThreshold.Youden;
-        public const string Augment = Augmentation.AugmentationChain.None;
+        public const string Augment = Harness.Trainer.Augmentation.AugmentationChain.None;
         public const string Monitor = ValidationLoss;
         public const int MinEpochs = 1;
         public const string LrSchedule = ConstantLr;
@@ -29,35 +29,36 @@ public sealed record TrainingOptions
         public const string Calibration = TemperatureCalibration;
     }
 
-    /// <summary>Upper bound on passes over the training split; early stopping usually ends sooner.</summary>
-    public int Epochs { get; init; } = Defaults.Epochs;
-    public int BatchSize { get; init; } = Defaults.BatchSize;
-    public double LearningRate { get; init; } = Defaults.LearningRate;
+    public ArchitectureOptions Architecture { get; init; } = new();
+    public OptimiserOptions Optimiser { get; init; } = new();
+    public EarlyStoppingOptions EarlyStopping { get; init; } = new();
+    public SplitOptions Split { get; init; } = new();
+    public AugmentationOptions Augmentation { get; init; } = new();
+    public TargetOptions Targets { get; init; } = new();
+    public CalibrationOptions Calibration { get; init; } = new();
 
-    /// <summary>AdamW's decoupled weight decay on weights (biases are not decayed). TorchSharp's default is 0.</summary>
-    public double WeightDecay { get; init; } = Defaults.WeightDecay;
-
-    /// <summary>Label smoothing epsilon of the training loss (PyTorch semantics: eps spread over all classes).</summary>
-    public double LabelSmoothing { get; init; } = Defaults.LabelSmoothing;
-
-    /// <summary>Epochs without a validation-loss improvement of at least <see cref="MinDelta"/> before stopping.</summary>
-    public int Patience { get; init; } = Defaults.Patience;
-    public double MinDelta { get; init; } = Defaults.MinDelta;
-
-    /// <summary>
-    /// Share of each class (whole patients at a time) that early stopping watches, taken from the rows
-    /// each model trains on; under --cv holdout also the share held out as the development rows.
-    /// </summary>
-    public double ValidationFraction { get; init; } = Defaults.ValidationFraction;
-
+    /// <summary>Seeds the splits, weight initialisation, shuffling, dropout, augmentation and mixup.</summary>
     public int Seed { get; init; } = Defaults.Seed;
-    public IReadOnlyList<int> HiddenLayers { get; init; } = ParseHidden(Defaults.HiddenLayers);
-    public double Dropout { get; init; } = Defaults.Dropout;
 
     /// <summary>The positive class of a binary problem; inferred only from unambiguous names (0/1, no/yes, ...).</summary>
     public string? PositiveClass { get; init; }
 
     public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
+
+    /// <summary>How a binary model's operating threshold is chosen on the development predictions (see OperatingThreshold).</summary>
+    public string Threshold { get; init; } = Defaults.Threshold;
+
+    /// <summary>Only rows dated on or after this day are trained on (undated rows are then left out); null: no lower bound.</summary>
+    public DateOnly? From { get; init; }
+
+    /// <summary>Only rows dated on or before this day are trained on (undated rows are then left out); null: no upper bound.</summary>
+    public DateOnly? Until { get; init; }
+
+    /// <summary>
+    /// Features holding integer codes of categories (cp 1-4, thal 3/6/7): one-hot encoded inside the
+    /// model, one column per level seen in the training rows; empty: every feature is numeric.
+    /// </summary>
+    public IReadOnlyList<string> Categorical { get; init; } = [];
 
     /// <summary>
     /// The creation time the model card records; null: the time of training. Fixed, together with
@@ -67,103 +68,145 @@ public sealed record TrainingOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public DateTimeOffset? CreatedUtc { get; init; }
 
-    /// <summary>How a binary model's operating threshold is chosen on the development predictions (see OperatingThreshold).</summary>
-    public string Threshold { get; init; } = Defaults.Threshold;
-
-    /// <summary>Parses layer widths written as "64,32".</summary>
-    public static IReadOnlyList<int> ParseHidden(string widths)
+    /// <summary>Parses layer widths written as "64,32"; errors name <paramref name="setting"/>.</summary>
+    public static IReadOnlyList<int> ParseHidden(string widths, string setting = "architecture.hidden")
     {
         var parts = widths.Split(',', StringSplitOptions.TrimEntries);
         var parsed = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parsed[i]) || parsed[i] < 1)
-                throw new InputException($"--hidden '{widths}' is not a list of layer widths.", "Write positive integers separated by commas, e.g. --hidden 32,16.");
+                throw new InputException($"{setting} '{widths}' is not a list of layer widths.", "Write positive integers separated by commas, e.g. 32,16.");
+        return parsed;
+    }
+
+    /// <summary>Parses column names written as "cp,thal" (an empty text: none); errors name <paramref name="setting"/>.</summary>
+    public static IReadOnlyList<string> ParseColumns(string? columns, string setting = "categorical")
+    {
+        if (string.IsNullOrWhiteSpace(columns)) return [];
+        var parsed = columns.Split(',', StringSplitOptions.TrimEntries);
+        if (parsed.Any(string.IsNullOrEmpty))
+            throw new InputException($"{setting} '{columns}' has an empty column name.", "Write feature names separated by commas, e.g. cp,thal.");
         return parsed;
     }
 
     public const string ValidationLoss = "val_loss", ValidationAuroc = "val_auroc";
     public const string ConstantLr = "none", CosineLr = "cosine", PlateauLr = "plateau";
+    public const string TemperatureCalibration = "temperature", NoCalibration = "none";
 
-    /// <summary>What early stopping watches on the early-stopping rows: "val_loss" (log loss, lower is better) or "val_auroc" (higher is better).</summary>
-    public string Monitor { get; init; } = Defaults.Monitor;
+    /// <summary>Widest hidden layer: wider is no tabular model, and two such layers would need gigabytes.</summary>
+    public const int MaxHiddenWidth = 16_384;
+
+    /// <summary>
+    /// Checks every setting. Errors name the setting by its path in a config file
+    /// ("optimiser.epochs"), or as <paramref name="name"/> calls it (the CLI names its option).
+    /// </summary>
+    public void Validate(Func<string, string>? name = null)
+    {
+        name ??= path => path;
+        void Check(bool ok, string setting, string rule)
+        {
+            if (!ok) throw new InputException($"{name(setting)} must be {rule}.", $"Change {name(setting)}.");
+        }
+        Check(Optimiser.Epochs >= 1, "optimiser.epochs", "at least 1");
+        Check(Optimiser.BatchSize >= 1, "optimiser.batch_size", "at least 1");
+        Check(Optimiser.LearningRate > 0 && double.IsFinite(Optimiser.LearningRate), "optimiser.learning_rate", "positive");
+        Check(Optimiser.WeightDecay >= 0 && double.IsFinite(Optimiser.WeightDecay), "optimiser.weight_decay", "zero or positive");
+        Check(Optimiser.Schedule is ConstantLr or CosineLr or PlateauLr, "optimiser.schedule", $"{ConstantLr}, {CosineLr} or {PlateauLr}");
+        Check(Targets.LabelSmoothing is >= 0 and < 1, "targets.label_smoothing", "in [0, 1)");
+        Check(Targets.Mixup is >= 0 and <= 10, "targets.mixup", "from 0 (off) to 10");
+        Check(EarlyStopping.Patience >= 1, "early_stopping.patience", "at least 1");
+        Check(EarlyStopping.MinDelta >= 0 && double.IsFinite(EarlyStopping.MinDelta), "early_stopping.min_delta", "zero or positive");
+        Check(EarlyStopping.Monitor is ValidationLoss or ValidationAuroc, "early_stopping.monitor", $"{ValidationLoss} or {ValidationAuroc}");
+        Check(EarlyStopping.MinEpochs >= 0 && EarlyStopping.MinEpochs <= Optimiser.Epochs, "early_stopping.min_epochs", $"from 0 to {name("optimiser.epochs")}");
+        Check(Split.ValidationFraction is > 0 and < 1, "split.validation_fraction", "between 0 and 1 (exclusive)");
+        Data.CrossValidation.Parse(Split.Cv, name("split.cv"));
+        Check(Architecture.Hidden.Count >= 1 && Architecture.Hidden.All(h => h is >= 1 and <= MaxHiddenWidth), "architecture.hidden",
+            $"a list of layer widths from 1 to {MaxHiddenWidth:N0}");
+        Check(Architecture.Dropout is >= 0 and < 1, "architecture.dropout", "in [0, 1)");
+        Harness.Trainer.Augmentation.AugmentationChain.Parse(Augmentation.Chain, name("augmentation.chain"));
+        Check(Calibration.Method is TemperatureCalibration or NoCalibration, "calibration.method", $"{TemperatureCalibration} or {NoCalibration}");
+        Harness.Core.Metrics.OperatingThreshold.Validate(Threshold, name("threshold"));
+        Check(From is null || Until is null || From <= Until, "from", $"on or before {name("until")}");
+        if (Categorical.Any(string.IsNullOrWhiteSpace))
+            throw new InputException($"{name("categorical")} has an empty column name.", "Name each categorical feature.");
+        if (Categorical.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InputException($"{name("categorical")} names '{twice.Key}' twice.", "Name each categorical feature once.");
+    }
+}
+
+/// <summary>The network: an MLP with these hidden layer widths, dropout after each hidden layer.</summary>
+public sealed record ArchitectureOptions
+{
+    public IReadOnlyList<int> Hidden { get; init; } = TrainingOptions.ParseHidden(TrainingOptions.Defaults.HiddenLayers);
+    public double Dropout { get; init; } = TrainingOptions.Defaults.Dropout;
+}
+
+/// <summary>AdamW and its learning-rate schedule.</summary>
+public sealed record OptimiserOptions
+{
+    /// <summary>Upper bound on passes over the fit rows; early stopping usually ends sooner.</summary>
+    public int Epochs { get; init; } = TrainingOptions.Defaults.Epochs;
+    public int BatchSize { get; init; } = TrainingOptions.Defaults.BatchSize;
+    public double LearningRate { get; init; } = TrainingOptions.Defaults.LearningRate;
+
+    /// <summary>AdamW's decoupled weight decay on weight matrices (biases and normalisation scales are not decayed). TorchSharp's default is 0.</summary>
+    public double WeightDecay { get; init; } = TrainingOptions.Defaults.WeightDecay;
+
+    /// <summary>"none", "cosine" (annealed to 0 over <see cref="Epochs"/>) or "plateau" (halved after patience/2 epochs without improvement).</summary>
+    public string Schedule { get; init; } = TrainingOptions.Defaults.LrSchedule;
+}
+
+/// <summary>Early stopping on the early-stopping rows, the best epoch's weights restored.</summary>
+public sealed record EarlyStoppingOptions
+{
+    /// <summary>"val_loss" (log loss, lower is better) or "val_auroc" (higher is better).</summary>
+    public string Monitor { get; init; } = TrainingOptions.Defaults.Monitor;
+
+    /// <summary>Epochs without an improvement of at least <see cref="MinDelta"/> before stopping.</summary>
+    public int Patience { get; init; } = TrainingOptions.Defaults.Patience;
+    public double MinDelta { get; init; } = TrainingOptions.Defaults.MinDelta;
 
     /// <summary>Early stopping never stops before this epoch.</summary>
-    public int MinEpochs { get; init; } = Defaults.MinEpochs;
+    public int MinEpochs { get; init; } = TrainingOptions.Defaults.MinEpochs;
+}
 
-    /// <summary>Learning-rate schedule: "none", "cosine" (annealed to 0 over --epochs) or "plateau" (halved after patience/2 epochs without improvement).</summary>
-    public string LrSchedule { get; init; } = Defaults.LrSchedule;
-
-    /// <summary>Only rows dated on or after this day are trained on (undated rows are then left out); null: no lower bound.</summary>
-    public DateOnly? From { get; init; }
-
-    /// <summary>Only rows dated on or before this day are trained on (undated rows are then left out); null: no upper bound.</summary>
-    public DateOnly? Until { get; init; }
-
-    /// <summary>Training-only augmentation of each batch on the device: "noise:SD" (numeric features only), "missing:P", comma-separated, or "none".</summary>
-    public string Augment { get; init; } = Defaults.Augment;
-
-    /// <summary>Mixup's Beta(alpha, alpha) parameter; 0 disables mixup.</summary>
-    public double Mixup { get; init; } = Defaults.Mixup;
-
+/// <summary>How rows get their roles.</summary>
+public sealed record SplitOptions
+{
     /// <summary>
     /// How the development reference is estimated: "kfold:K" (stratified, patient-grouped K-fold
     /// cross-validation; the exported model is refitted on every row), "leave-one-site-out", or
     /// "holdout" (one model; fit, early-stopping and development rows disjoint).
     /// </summary>
-    public string Cv { get; init; } = Defaults.Cv;
-
-    public const string TemperatureCalibration = "temperature", NoCalibration = "none";
-
-    /// <summary>How the exported probabilities are calibrated: "temperature" (fitted on held-out predictions) or "none".</summary>
-    public string Calibration { get; init; } = Defaults.Calibration;
+    public string Cv { get; init; } = TrainingOptions.Defaults.Cv;
 
     /// <summary>
-    /// Features holding integer codes of categories (cp 1-4, thal 3/6/7): one-hot encoded inside the
-    /// model, one column per level seen in the training split; empty: every feature is numeric.
+    /// Share of each class (whole patients at a time) that early stopping watches, taken from the rows
+    /// each model trains on; under holdout also the share held out as the development rows.
     /// </summary>
-    public IReadOnlyList<string> Categorical { get; init; } = [];
+    public double ValidationFraction { get; init; } = TrainingOptions.Defaults.ValidationFraction;
+}
 
-    /// <summary>Parses column names written as "cp,thal" (an empty text: none).</summary>
-    public static IReadOnlyList<string> ParseColumns(string? columns)
-    {
-        if (string.IsNullOrWhiteSpace(columns)) return [];
-        var parsed = columns.Split(',', StringSplitOptions.TrimEntries);
-        if (parsed.Any(string.IsNullOrEmpty))
-            throw new InputException($"--categorical '{columns}' has an empty column name.", "Write feature names separated by commas, e.g. --categorical cp,thal.");
-        return parsed;
-    }
+/// <summary>Training-only augmentation of each batch on the device.</summary>
+public sealed record AugmentationOptions
+{
+    /// <summary>"noise:SD" (numeric features only), "missing:P", comma-separated and applied in order, or "none".</summary>
+    public string Chain { get; init; } = TrainingOptions.Defaults.Augment;
+}
 
-    /// <summary>Widest hidden layer: wider is no tabular model, and two such layers would need gigabytes.</summary>
-    public const int MaxHiddenWidth = 16_384;
+/// <summary>What the loss compares the network's output with: smoothed labels, mixed by mixup.</summary>
+public sealed record TargetOptions
+{
+    /// <summary>Label smoothing epsilon (PyTorch semantics: eps spread over all classes).</summary>
+    public double LabelSmoothing { get; init; } = TrainingOptions.Defaults.LabelSmoothing;
 
-    /// <summary>Checks ranges; errors name the command-line option to change.</summary>
-    public void Validate()
-    {
-        static void Check(bool ok, string option, string rule)
-        {
-            if (!ok) throw new InputException($"--{option} must be {rule}.", $"Change --{option}.");
-        }
-        Check(Epochs >= 1, "epochs", "at least 1");
-        Check(BatchSize >= 1, "batch-size", "at least 1");
-        Check(LearningRate > 0 && double.IsFinite(LearningRate), "learning-rate", "positive");
-        Check(WeightDecay >= 0 && double.IsFinite(WeightDecay), "weight-decay", "zero or positive");
-        Check(LabelSmoothing is >= 0 and < 1, "label-smoothing", "in [0, 1)");
-        Check(Patience >= 1, "patience", "at least 1");
-        Check(MinDelta >= 0 && double.IsFinite(MinDelta), "min-delta", "zero or positive");
-        Check(ValidationFraction is > 0 and < 1, "validation-fraction", "between 0 and 1 (exclusive)");
-        Check(HiddenLayers.Count >= 1 && HiddenLayers.All(h => h is >= 1 and <= MaxHiddenWidth), "hidden",
-            $"a comma-separated list of layer widths from 1 to {MaxHiddenWidth:N0}");
-        Check(Dropout is >= 0 and < 1, "dropout", "in [0, 1)");
-        Harness.Core.Metrics.OperatingThreshold.Validate(Threshold);
-        Augmentation.AugmentationChain.Parse(Augment);
-        Check(From is null || Until is null || From <= Until, "from", "on or before --until");
-        Check(Monitor is ValidationLoss or ValidationAuroc, "monitor", $"{ValidationLoss} or {ValidationAuroc}");
-        Check(MinEpochs >= 0 && MinEpochs <= Epochs, "min-epochs", "from 0 to --epochs");
-        Check(LrSchedule is ConstantLr or CosineLr or PlateauLr, "lr-schedule", $"{ConstantLr}, {CosineLr} or {PlateauLr}");
-        Check(Mixup is >= 0 and <= 10, "mixup", "from 0 (off) to 10");
-        Data.CrossValidation.Parse(Cv);
-        Check(Calibration is TemperatureCalibration or NoCalibration, "calibration", $"{TemperatureCalibration} or {NoCalibration}");
-        if (Categorical.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new InputException($"--categorical names '{twice.Key}' twice.", "Name each categorical feature once.");
-    }
+    /// <summary>Mixup's Beta(alpha, alpha) parameter; 0 disables mixup.</summary>
+    public double Mixup { get; init; } = TrainingOptions.Defaults.Mixup;
+}
+
+/// <summary>How the exported probabilities are calibrated.</summary>
+public sealed record CalibrationOptions
+{
+    /// <summary>"temperature" (one temperature dividing the logits, fitted on held-out predictions) or "none".</summary>
+    public string Method { get; init; } = TrainingOptions.Defaults.Calibration;
 }

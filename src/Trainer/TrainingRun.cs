@@ -22,8 +22,8 @@ public static class TrainingRun
         var folders = siteFolders.Select(SiteFolder.Open).ToList(); // every folder checked before any is read
         var sites = folders.Select(f => InPeriod(SiteData.Load(f), options)).ToList();
         var data = TrainingData.FromSites(sites, options.PositiveClass, options.Categorical);
-        var scheme = CrossValidation.Parse(options.Cv);
-        var folds = Folds.Make(data.SplitKeys, scheme, options.ValidationFraction, options.Seed);
+        var scheme = CrossValidation.Parse(options.Split.Cv);
+        var folds = Folds.Make(data.SplitKeys, scheme, options.Split.ValidationFraction, options.Seed);
 
         var device = TorchDevices.Select(options.Device);
         // A tabular batch (32 x tens of features) is far too small to split across threads: libtorch's
@@ -39,7 +39,7 @@ public static class TrainingRun
             for (int f = 0; f < folds.Count; f++)
             {
                 var fold = folds[f];
-                progress?.ModelStarted(fold.Name, f + 1, models, fold.Fit.Length, fold.EarlyStopping.Length, fold.Evaluate.Length, options.Epochs);
+                progress?.ModelStarted(fold.Name, f + 1, models, fold.Fit.Length, fold.EarlyStopping.Length, fold.Evaluate.Length, options.Optimiser.Epochs);
                 var network = TabularTrainer.Train(data, fold.Fit, fold.EarlyStopping, FoldOptions(options, scheme, f), device, progress, cancellation);
                 try
                 {
@@ -115,7 +115,7 @@ public static class TrainingRun
         };
         var uncalibrated = new ScoredExamples(data.ClassNames, data.PositiveClassIndex, labels, Softmax(logits, classes, null)) { Clusters = clusters };
         var before = MetricEstimator.Estimate(uncalibrated, operatingPoint?.Threshold, intervals with { Resamples = 0 }, DevelopmentEvaluation.SampleKey, cancellation);
-        var calibrationRecord = new CalibrationRecord(options.Calibration, calibration.Final, calibration.FittedOn,
+        var calibrationRecord = new CalibrationRecord(options.Calibration.Method, calibration.Final, calibration.FittedOn,
             CalibrationMetrics(before.Metrics), CalibrationMetrics(estimate.Metrics));
 
         var foldEvaluations = trained.Select(t =>
@@ -196,8 +196,8 @@ public static class TrainingRun
     private static Calibration Calibrate(TrainingData data, TrainingOptions options, CrossValidation scheme, List<TrainedFold> trained, TrainedNetwork final)
     {
         int classes = data.ClassNames.Count;
-        if (options.Calibration == TrainingOptions.NoCalibration)
-            return new Calibration(1, trained.Select(_ => 1.0).ToArray(), "not calibrated (--calibration none)");
+        if (options.Calibration.Method == TrainingOptions.NoCalibration)
+            return new Calibration(1, trained.Select(_ => 1.0).ToArray(), "not calibrated (calibration.method none)");
         double Fit(IEnumerable<TrainedFold> folds, Func<TrainedFold, (float[] Logits, int[] Rows)> pick)
         {
             var picked = folds.Select(pick).ToList();
@@ -256,7 +256,7 @@ public static class TrainingRun
         if (kept.Rows.Count == 0)
             throw new InputException(
                 $"no row of this site is dated within the training period ({options.From?.ToString("yyyy-MM-dd") ?? "any"} to {options.Until?.ToString("yyyy-MM-dd") ?? "any"}; undated rows are left out when a period is given).",
-                "Widen --from/--until, give the rows dates, or leave this site out.", PathDisplay.Of(site.Site.ManifestPath));
+                "Widen the training period (from/until), give the rows dates, or leave this site out.", PathDisplay.Of(site.Site.ManifestPath));
         return kept;
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Harness.Cli.Output;
+using Harness.Cli.Infrastructure;
 using Harness.Cli.Rendering;
 using Harness.Core.Metrics;
 using Harness.Core.Sites;
@@ -135,37 +136,106 @@ internal sealed class TrainSettings : CommandSettings
         : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) ? date
         : throw new Harness.Core.InputException($"{option} '{text}' is not a date.", $"Write {option} YYYY-MM-DD, e.g. {option} 2019-01-01.");
 
-    public TrainingOptions ToOptions() => new()
+    [CommandOption("--config <FILE>")]
+    [Description("A JSON file of training settings, shaped as training.json's \"config\" (every setting optional); options given on the command line override it.")]
+    public string? Config { get; init; }
+
+    /// <summary>
+    /// The settings: the defaults, then --config's, then each option given on the command line
+    /// (<paramref name="arguments"/>); an option left out keeps the config file's value.
+    /// </summary>
+    public TrainingOptions ToOptions(IReadOnlyList<string> arguments)
     {
-        Epochs = Epochs,
-        BatchSize = BatchSize,
-        LearningRate = LearningRate,
-        WeightDecay = WeightDecay,
-        LabelSmoothing = LabelSmoothing,
-        Patience = Patience,
-        MinDelta = MinDelta,
-        ValidationFraction = ValidationFraction,
-        HiddenLayers = TrainingOptions.ParseHidden(Hidden),
-        Dropout = Dropout,
-        Seed = Seed,
-        PositiveClass = PositiveClass,
-        Device = DeviceOption.Parse(Device),
-        Threshold = Threshold,
-        Augment = Augment,
-        Mixup = Mixup,
-        Categorical = TrainingOptions.ParseColumns(Categorical),
-        From = Date(From, "--from"),
-        Until = Date(Until, "--until"),
-        Monitor = Monitor,
-        MinEpochs = MinEpochs,
-        LrSchedule = LrSchedule,
-        Cv = Cv,
-        Calibration = Calibration,
-        CreatedUtc = CreatedUtc is null ? null
-            : DateTimeOffset.TryParse(CreatedUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created)
-                ? created.ToUniversalTime()
-                : throw new Harness.Core.InputException($"--created-utc '{CreatedUtc}' is not a time.", "Write an ISO 8601 time, e.g. --created-utc 2026-01-31T12:00:00Z."),
-    };
+        var given = CommandLineCheck.Given(arguments);
+        var start = Config is null ? new TrainingOptions() : TrainingConfigFile.Load(Config);
+        T Pick<T>(string option, Func<T> value, T current) => given.Contains(option) ? value() : current;
+        return start with
+        {
+            Architecture = start.Architecture with
+            {
+                Hidden = Pick("--hidden", () => TrainingOptions.ParseHidden(Hidden, "--hidden"), start.Architecture.Hidden),
+                Dropout = Pick("--dropout", () => Dropout, start.Architecture.Dropout),
+            },
+            Optimiser = start.Optimiser with
+            {
+                Epochs = Pick("--epochs", () => Epochs, start.Optimiser.Epochs),
+                BatchSize = Pick("--batch-size", () => BatchSize, start.Optimiser.BatchSize),
+                LearningRate = Pick("--learning-rate", () => LearningRate, start.Optimiser.LearningRate),
+                WeightDecay = Pick("--weight-decay", () => WeightDecay, start.Optimiser.WeightDecay),
+                Schedule = Pick("--lr-schedule", () => LrSchedule, start.Optimiser.Schedule),
+            },
+            EarlyStopping = start.EarlyStopping with
+            {
+                Monitor = Pick("--monitor", () => Monitor, start.EarlyStopping.Monitor),
+                Patience = Pick("--patience", () => Patience, start.EarlyStopping.Patience),
+                MinDelta = Pick("--min-delta", () => MinDelta, start.EarlyStopping.MinDelta),
+                MinEpochs = Pick("--min-epochs", () => MinEpochs, start.EarlyStopping.MinEpochs),
+            },
+            Split = start.Split with
+            {
+                Cv = Pick("--cv", () => Cv, start.Split.Cv),
+                ValidationFraction = Pick("--validation-fraction", () => ValidationFraction, start.Split.ValidationFraction),
+            },
+            Augmentation = start.Augmentation with { Chain = Pick("--augment", () => Augment, start.Augmentation.Chain) },
+            Targets = start.Targets with
+            {
+                LabelSmoothing = Pick("--label-smoothing", () => LabelSmoothing, start.Targets.LabelSmoothing),
+                Mixup = Pick("--mixup", () => Mixup, start.Targets.Mixup),
+            },
+            Calibration = start.Calibration with { Method = Pick("--calibration", () => Calibration, start.Calibration.Method) },
+            Seed = Pick("--seed", () => Seed, start.Seed),
+            PositiveClass = Pick("--positive-class", () => PositiveClass, start.PositiveClass),
+            Device = Pick("--device", () => DeviceOption.Parse(Device), start.Device),
+            Threshold = Pick("--threshold", () => Threshold, start.Threshold),
+            From = Pick("--from", () => Date(From, "--from"), start.From),
+            Until = Pick("--until", () => Date(Until, "--until"), start.Until),
+            Categorical = Pick("--categorical", () => TrainingOptions.ParseColumns(Categorical, "--categorical"), start.Categorical),
+            CreatedUtc = CreatedUtc is null ? null
+                : DateTimeOffset.TryParse(CreatedUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created)
+                    ? created.ToUniversalTime()
+                    : throw new Harness.Core.InputException($"--created-utc '{CreatedUtc}' is not a time.", "Write an ISO 8601 time, e.g. --created-utc 2026-01-31T12:00:00Z."),
+        };
+    }
+
+    /// <summary>
+    /// Each setting's path in a config file and its command-line option. Errors about a setting name
+    /// the option when it was given on the command line (or there is no config file), and the
+    /// config file's setting otherwise.
+    /// </summary>
+    private static readonly (string Setting, string Option)[] SettingOptions =
+    [
+        ("architecture.hidden", "--hidden"), ("architecture.dropout", "--dropout"),
+        ("optimiser.epochs", "--epochs"), ("optimiser.batch_size", "--batch-size"), ("optimiser.learning_rate", "--learning-rate"),
+        ("optimiser.weight_decay", "--weight-decay"), ("optimiser.schedule", "--lr-schedule"),
+        ("early_stopping.monitor", "--monitor"), ("early_stopping.patience", "--patience"),
+        ("early_stopping.min_delta", "--min-delta"), ("early_stopping.min_epochs", "--min-epochs"),
+        ("split.cv", "--cv"), ("split.validation_fraction", "--validation-fraction"), ("augmentation.chain", "--augment"),
+        ("targets.label_smoothing", "--label-smoothing"), ("targets.mixup", "--mixup"), ("calibration.method", "--calibration"),
+        ("seed", "--seed"), ("positive_class", "--positive-class"), ("device", "--device"), ("threshold", "--threshold"),
+        ("from", "--from"), ("until", "--until"), ("categorical", "--categorical"),
+    ];
+
+    /// <summary>How errors should call <paramref name="setting"/> for this command line.</summary>
+    public Func<string, string> Namer(IReadOnlyList<string> arguments)
+    {
+        var given = CommandLineCheck.Given(arguments);
+        return setting => SettingOptions.FirstOrDefault(x => x.Setting == setting).Option is { } option && (Config is null || given.Contains(option))
+            ? option
+            : $"{setting} (in {Harness.Core.PathDisplay.Of(Config!)})";
+    }
+
+    /// <summary>
+    /// The error with each setting it names called as <see cref="Namer"/> calls it. Only names that
+    /// cannot be plain words (with '.' or '_') are renamed: "from" in a sentence stays a word.
+    /// </summary>
+    public Harness.Core.InputException Renamed(Harness.Core.InputException e, IReadOnlyList<string> arguments)
+    {
+        if (Config is not null && e.File == Harness.Core.PathDisplay.Of(Config)) return e; // the file's own errors use its names
+        var name = Namer(arguments);
+        string Rename(string text) => SettingOptions.Where(x => x.Setting.IndexOfAny(['.', '_']) >= 0).Aggregate(text, (t, x) =>
+            System.Text.RegularExpressions.Regex.Replace(t, $@"(?<![\w.-]){System.Text.RegularExpressions.Regex.Escape(x.Setting)}(?![\w.-])", _ => name(x.Setting)));
+        return new(Rename(e.Problem), Rename(e.Fix), e.File, e.Line, e.Column);
+    }
 }
 
 [Description("Train a tabular MLP on one or more sites and export a self-describing ONNX model.")]
@@ -173,12 +243,20 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellation)
     {
-        var options = settings.ToOptions();
-        foreach (var site in settings.Sites) SiteFolder.Open(site); // before anything is created
-        using var output = StagedOutputFolder.Begin(console, "train", settings.Out!, settings.Force, settings.Sites);
-        output.Write(() => Train(console, settings.Sites, options, output.Path, cancellation));
-        output.Commit(cancellation);
-        console.MarkupLineInterpolated($"Model: [bold]{ConsoleText.Plain(Path.Combine(output.Target, TrainingOutcome.ModelFileName))}[/]");
+        try
+        {
+            var options = settings.ToOptions(context.Arguments);
+            options.Validate(settings.Namer(context.Arguments));
+            foreach (var site in settings.Sites) SiteFolder.Open(site); // before anything is created
+            using var output = StagedOutputFolder.Begin(console, "train", settings.Out!, settings.Force, settings.Sites);
+            output.Write(() => Train(console, settings.Sites, options, output.Path, cancellation));
+            output.Commit(cancellation);
+            console.MarkupLineInterpolated($"Model: [bold]{ConsoleText.Plain(Path.Combine(output.Target, TrainingOutcome.ModelFileName))}[/]");
+        }
+        catch (Harness.Core.InputException e)
+        {
+            throw settings.Renamed(e, context.Arguments);
+        }
         return ExitCodes.Success;
     }
 

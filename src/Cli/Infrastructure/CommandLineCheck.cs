@@ -42,6 +42,11 @@ internal static class CommandLineCheck
         }
     }
 
+    /// <summary>The long options (and flags) a command line gives, as "--name", whether written "--name VALUE" or "--name=VALUE".</summary>
+    public static HashSet<string> Given(IEnumerable<string> arguments) =>
+        arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal))
+            .Select(a => a.IndexOfAny(['=', ':']) is var at and > 0 ? a[..at] : a).ToHashSet(StringComparer.Ordinal);
+
     private sealed record Option(CommandOptionAttribute Attribute, PropertyInfo Property);
 
     private static Dictionary<string, Option> OptionsOf(Type settings)

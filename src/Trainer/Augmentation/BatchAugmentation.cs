@@ -51,7 +51,7 @@ public sealed class AugmentationChain
 
     public bool IsEmpty => Steps.Count == 0;
 
-    public static AugmentationChain Parse(string spec)
+    public static AugmentationChain Parse(string spec, string setting = "augmentation.chain")
     {
         if (spec.Trim() == None) return new([]);
         var steps = new List<(string, double)>();
@@ -61,7 +61,7 @@ public sealed class AugmentationChain
             bool ok = pieces.Length == 2 && double.TryParse(pieces[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount)
                 && pieces[0] switch { "noise" => amount is > 0 and <= 5, "missing" => amount is > 0 and < 1, _ => false };
             if (!ok)
-                throw new InputException($"--augment '{spec}': '{part}' is not an augmentation.",
+                throw new InputException($"{setting} '{spec}': '{part}' is not an augmentation.",
                     "Write noise:SD (0 < SD <= 5, standardised units) and/or missing:P (0 < P < 1), comma-separated, or none.");
             steps.Add((pieces[0], double.Parse(pieces[1], CultureInfo.InvariantCulture)));
         }

@@ -26,15 +26,15 @@ public sealed record CrossValidation(string Kind, int K = 0)
 
     public override string ToString() => Kind == KFold ? $"{KFold}:{K}" : Kind;
 
-    /// <summary>Parses "holdout", "kfold:K" (K from 2 to <see cref="MaxK"/>) or "leave-one-site-out".</summary>
-    public static CrossValidation Parse(string text)
+    /// <summary>Parses "holdout", "kfold:K" (K from 2 to <see cref="MaxK"/>) or "leave-one-site-out"; errors name <paramref name="setting"/>.</summary>
+    public static CrossValidation Parse(string text, string setting = "split.cv")
     {
         if (text is Holdout or LeaveOneSiteOut) return new(text);
         if (text.StartsWith(KFold + ":", StringComparison.Ordinal)
             && int.TryParse(text.AsSpan(KFold.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k is >= 2 and <= MaxK)
             return new(KFold, k);
-        throw new InputException($"--cv '{text}' is not a cross-validation scheme.",
-            $"Write --cv kfold:K (K from 2 to {MaxK}, e.g. kfold:5), leave-one-site-out, or holdout.");
+        throw new InputException($"{setting} '{text}' is not a cross-validation scheme.",
+            $"Write kfold:K (K from 2 to {MaxK}, e.g. kfold:5), leave-one-site-out, or holdout.");
     }
 }
 
@@ -114,7 +114,7 @@ public static class Folds
     {
         if (keys.SiteNames.Count < 2)
             throw new InputException($"leave-one-site-out needs at least 2 training sites, but there is 1 ('{keys.SiteNames[0]}').",
-                "Pass more training sites, or use --cv kfold:5.");
+                "Pass more training sites, or cross-validate with kfold:5.");
         return keys.SiteNames.Select((site, s) =>
         {
             var rest = Enumerable.Range(0, keys.Count).Where(i => keys.SiteOfRow[i] != s).ToArray();

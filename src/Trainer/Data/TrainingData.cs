@@ -137,7 +137,7 @@ public sealed class TrainingData
         {
             int column = featureNames.ToList().IndexOf(name);
             if (column < 0)
-                throw new InputException($"--categorical names '{name}', which is not a feature of the training sites ({string.Join(", ", featureNames)}).",
+                throw new InputException($"categorical names '{name}', which is not a feature of the training sites ({string.Join(", ", featureNames)}).",
                     "Name features as the manifest header writes them (case matters).");
             var levels = new HashSet<float>();
             foreach (var site in sites)
@@ -149,16 +149,16 @@ public sealed class TrainingData
                     if (float.IsNaN(value)) continue;
                     if (value != MathF.Round(value))
                         throw new InputException(
-                            $"'{name}' is a --categorical feature, but {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not an integer code.",
-                            $"Write its categories as integer codes, or leave '{name}' out of --categorical if it is a measurement.",
+                            $"'{name}' is a categorical feature, but {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not an integer code.",
+                            $"Write its categories as integer codes, or leave '{name}' out of categorical if it is a measurement.",
                             PathDisplay.Of(site.Site.ManifestPath), row.Line, site.Schema.Columns.ToList().IndexOf(name) + 1);
                     levels.Add(value);
                 }
             }
             if (levels.Count > MaxCategoricalLevels)
                 throw new InputException(
-                    $"--categorical feature '{name}' has {levels.Count} distinct values in the training rows, more than the {MaxCategoricalLevels} levels a category code may have.",
-                    $"Leave '{name}' out of --categorical: it is a measurement or an identifier, not a category code.");
+                    $"categorical feature '{name}' has {levels.Count} distinct values in the training rows, more than the {MaxCategoricalLevels} levels a category code may have.",
+                    $"Leave '{name}' out of categorical: it is a measurement or an identifier, not a category code.");
             columns.Add(column);
         }
         columns.Sort();
@@ -174,16 +174,16 @@ public sealed class TrainingData
         if (observed.Count > 2)
         {
             if (positiveClass is not null)
-                throw new InputException($"--positive-class applies to two classes, but the training sites have {observed.Count} ({string.Join(", ", observed)}).",
-                    "Drop --positive-class for a multiclass model.");
+                throw new InputException($"positive_class applies to two classes, but the training sites have {observed.Count} ({string.Join(", ", observed)}).",
+                    "Drop positive_class for a multiclass model.");
             return (observed, null);
         }
 
         string positive = positiveClass ?? InferPositive(observed)
             ?? throw new InputException($"cannot tell which of '{observed[0]}' and '{observed[1]}' is the positive class.",
-                $"Pass --positive-class {observed[1]} (or {observed[0]}).");
+                $"Pass positive_class {observed[1]} (or {observed[0]}).");
         if (!observed.Contains(positive, StringComparer.Ordinal))
-            throw new InputException($"--positive-class '{positive}' is not a label of the training sites ({string.Join(", ", observed)}).",
+            throw new InputException($"positive_class '{positive}' is not a label of the training sites ({string.Join(", ", observed)}).",
                 "Pass one of the labels as they are written in the manifests.");
         return ([observed.Single(c => c != positive), positive], positive);
     }

@@ -68,8 +68,8 @@ public static class TabularTrainer
 
         int width = data.FeatureCount;
         var trainRows = data.FeatureRows(fit);
-        var model = new TabularClassifier(FeatureStatistics.FromRows(trainRows, width, data.CategoricalColumns), options.HiddenLayers,
-            data.ClassNames.Count, options.Dropout);
+        var model = new TabularClassifier(FeatureStatistics.FromRows(trainRows, width, data.CategoricalColumns), options.Architecture.Hidden,
+            data.ClassNames.Count, options.Architecture.Dropout);
         model.to(device);
 
         using var xTrain = tensor(trainRows, [fit.Length, width]).to(device);
@@ -83,17 +83,18 @@ public static class TabularTrainer
 
         using var imputed = model.Preprocessing.ImputedStandardised.detach();
         using var numericMask = model.Preprocessing.Categorical.Count > 0 ? model.Preprocessing.NumericMask.detach() : null;
-        var augmentations = AugmentationChain.Parse(options.Augment).Build(imputed, numericMask);
-        var mixup = options.Mixup > 0 ? new Mixup(options.Mixup, data.ClassNames.Count, options.LabelSmoothing, new Random(options.Seed ^ 0x5EED)) : null;
-        bool byAuroc = options.Monitor == TrainingOptions.ValidationAuroc;
-        var stopping = new EarlyStopping(options.Patience, options.MinDelta, maximise: byAuroc, options.MinEpochs,
+        var augmentations = AugmentationChain.Parse(options.Augmentation.Chain).Build(imputed, numericMask);
+        var mixup = options.Targets.Mixup > 0 ? new Mixup(options.Targets.Mixup, data.ClassNames.Count, options.Targets.LabelSmoothing, new Random(options.Seed ^ 0x5EED)) : null;
+        var stop = options.EarlyStopping;
+        bool byAuroc = stop.Monitor == TrainingOptions.ValidationAuroc;
+        var stopping = new EarlyStopping(stop.Patience, stop.MinDelta, maximise: byAuroc, stop.MinEpochs,
             byAuroc ? "validation AUROC" : "validation loss");
         var validationLabels = stopRows.Select(i => data.Labels[i]).ToArray();
-        var schedule = new LearningRateSchedule(options.LrSchedule, options.LearningRate, options.Epochs, options.Patience);
+        var schedule = new LearningRateSchedule(options.Optimiser.Schedule, options.Optimiser.LearningRate, options.Optimiser.Epochs, stop.Patience);
         var shuffle = new Random(options.Seed);
         var order = Enumerable.Range(0, fit.Length).Select(i => (long)i).ToArray();
         var epochs = new List<EpochRecord>();
-        int epochLimit = fixedRates?.Count ?? options.Epochs;
+        int epochLimit = fixedRates?.Count ?? options.Optimiser.Epochs;
         Dictionary<string, Tensor>? best = null;
         string? stopReason = null;
         try
@@ -103,7 +104,7 @@ public static class TabularTrainer
                 cancellation.ThrowIfCancellationRequested();
                 double learningRate = fixedRates?[epoch - 1] ?? schedule.Rate(epoch, stopping.EpochsWithoutImprovement);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
-                double trainLoss = TrainOneEpoch(model, optimizer, smoothedLoss, augmentations, mixup, xTrain, yTrain, order, shuffle, options.BatchSize, device);
+                double trainLoss = TrainOneEpoch(model, optimizer, smoothedLoss, augmentations, mixup, xTrain, yTrain, order, shuffle, options.Optimiser.BatchSize, device);
                 if (earlyStopping is null)
                 {
                     epochs.Add(new EpochRecord(epoch, trainLoss, null, false) { LearningRate = learningRate });
@@ -138,8 +139,8 @@ public static class TabularTrainer
             }
             if (best is null)
                 throw new InputException(
-                    $"training diverged: the validation loss was never finite in {epochs.Count} epoch{(epochs.Count == 1 ? "" : "s")} (learning rate {options.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}), so there are no weights to keep.",
-                    $"Lower --learning-rate (the default is {TrainingOptions.Defaults.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+                    $"training diverged: the validation loss was never finite in {epochs.Count} epoch{(epochs.Count == 1 ? "" : "s")} (learning rate {options.Optimiser.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}), so there are no weights to keep.",
+                    $"Lower optimiser.learning_rate (the default is {TrainingOptions.Defaults.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
             model.load_state_dict(best);
             model.eval();
             return new TrainedNetwork(model, trainingDevice, epochs, stopping.BestEpoch, stopReason);
@@ -165,14 +166,14 @@ public static class TabularTrainer
         var parameters = model.parameters().ToList();
         return optim.AdamW(
         [
-            new AdamW.ParamGroup(parameters.Where(p => p.dim() >= 2), new AdamW.Options { weight_decay = options.WeightDecay }),
+            new AdamW.ParamGroup(parameters.Where(p => p.dim() >= 2), new AdamW.Options { weight_decay = options.Optimiser.WeightDecay }),
             new AdamW.ParamGroup(parameters.Where(p => p.dim() < 2), new AdamW.Options { weight_decay = 0 }),
-        ], lr: options.LearningRate);
+        ], lr: options.Optimiser.LearningRate);
     }
 
     /// <summary>Label-smoothed cross-entropy. The factory torch.nn.CrossEntropyLoss has no smoothing; the module class does.</summary>
     internal static CrossEntropyLoss CreateTrainingLoss(TrainingOptions options) =>
-        new(null, null, nn.Reduction.Mean, options.LabelSmoothing);
+        new(null, null, nn.Reduction.Mean, options.Targets.LabelSmoothing);
 
     /// <summary>
     /// One pass over the fit rows in shuffled mini-batches: each batch is preprocessed, augmented (the

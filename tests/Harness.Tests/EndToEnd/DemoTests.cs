@@ -56,7 +56,7 @@ public sealed class DemoTests(DemoRunFixture demo) : IClassFixture<DemoRunFixtur
         var results = ResultsJson.Read(demo.Path("validate", "results.json"));
 
         Assert.Equal("disease", training["config"]!["positive_class"]!.GetValue<string>());
-        Assert.Equal("kfold:5", training["config"]!["cv"]!.GetValue<string>());
+        Assert.Equal("kfold:5", training["config"]!["split"]!["cv"]!.GetValue<string>());
         // Each fold keeps the epoch with its lowest early-stopping loss
         var folds = training["folds"]!.AsArray();
         Assert.Equal(5, folds.Count);

@@ -129,8 +129,8 @@ public sealed class OnnxExportTests(HeartModelFixture heart, ITestOutputHelper l
         foreach (var (name, value) in expected.Development.Metrics)
             Assert.Equal(value.Value, card.Development.Metrics[name].Value);
         Assert.Equal(HarnessInfo.Version, card.HarnessVersion);
-        Assert.Equal(0.01, card.TrainingConfig["weight_decay"]!.GetValue<double>());
-        Assert.Equal(0.1, card.TrainingConfig["label_smoothing"]!.GetValue<double>());
+        Assert.Equal(0.01, card.TrainingConfig["optimiser"]!["weight_decay"]!.GetValue<double>());
+        Assert.Equal(0.1, card.TrainingConfig["targets"]!["label_smoothing"]!.GetValue<double>());
         Assert.True(DateTimeOffset.UtcNow - card.CreatedUtc < TimeSpan.FromHours(1));
         Assert.Equal(ModelCard.FormatVersion, card.Format);
         Assert.Equal(expected.OperatingPoint, card.OperatingPoint);

@@ -108,18 +108,18 @@ public sealed class AugmentationTests
     {
         var options = new TrainingOptions
         {
-            Epochs = 5, Seed = 3, PositiveClass = "disease", Device = DeviceRequest.Cpu,
-            Augment = "noise:0.05,missing:0.1", Mixup = 0.4, CreatedUtc = new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero),
+            Optimiser = new() { Epochs = 5 }, Seed = 3, PositiveClass = "disease", Device = DeviceRequest.Cpu,
+            Augmentation = new() { Chain = "noise:0.05,missing:0.1" }, Targets = new() { Mixup = 0.4 }, CreatedUtc = new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero),
         };
         using var first = TrainingRun.Run([RepoPaths.Sites("heart", "hungary")], options);
         using var again = TrainingRun.Run([RepoPaths.Sites("heart", "hungary")], options);
 
-        Assert.Equal("noise:0.05,missing:0.1", first.Card.TrainingConfig["augment"]!.GetValue<string>());
-        Assert.Equal(0.4, first.Card.TrainingConfig["mixup"]!.GetValue<double>());
+        Assert.Equal("noise:0.05,missing:0.1", first.Card.TrainingConfig["augmentation"]!["chain"]!.GetValue<string>());
+        Assert.Equal(0.4, first.Card.TrainingConfig["targets"]!["mixup"]!.GetValue<double>());
         Assert.Equal(first.Report.Epochs.Select(e => e.TrainLoss), again.Report.Epochs.Select(e => e.TrainLoss));
 
         // and they act: without them the same seed trains differently
-        using var plain = TrainingRun.Run([RepoPaths.Sites("heart", "hungary")], options with { Augment = AugmentationChain.None, Mixup = 0 });
+        using var plain = TrainingRun.Run([RepoPaths.Sites("heart", "hungary")], options with { Augmentation = new() { Chain = AugmentationChain.None }, Targets = new() { Mixup = 0 } });
         Assert.NotEqual(first.Report.Epochs[0].TrainLoss, plain.Report.Epochs[0].TrainLoss);
     }
 }

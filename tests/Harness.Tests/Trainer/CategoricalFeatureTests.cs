@@ -29,7 +29,7 @@ public sealed class CategoricalHeartFixture : IDisposable
     public CategoricalHeartFixture()
     {
         Outcome = TrainingRun.Run([RepoPaths.Sites("heart", "cleveland"), RepoPaths.Sites("heart", "hungary")],
-            new TrainingOptions { PositiveClass = "disease", Device = DeviceRequest.Cpu, Categorical = Categorical, Augment = "noise:0.05,missing:0.1" });
+            new TrainingOptions { PositiveClass = "disease", Device = DeviceRequest.Cpu, Categorical = Categorical, Augmentation = new() { Chain = "noise:0.05,missing:0.1" } });
         Outcome.WriteTo(_folder.Path);
     }
 

@@ -18,7 +18,7 @@ public sealed class CrossValidationTrainingTests
 {
     private static readonly TrainingOptions Options = new()
     {
-        PositiveClass = "disease", Device = DeviceRequest.Cpu, Cv = "kfold:3", Epochs = 30, Patience = 5, Seed = 5,
+        PositiveClass = "disease", Device = DeviceRequest.Cpu, Split = new() { Cv = "kfold:3" }, Optimiser = new() { Epochs = 30 }, EarlyStopping = new() { Patience = 5 }, Seed = 5,
     };
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class CrossValidationTrainingTests
         using var outcome = TrainingRun.Run([RepoPaths.Sites("heart", "cleveland")], Options);
         var data = outcome.Data;
         var folds = outcome.Folds;
-        var scheme = CrossValidation.Parse(Options.Cv);
+        var scheme = CrossValidation.Parse(Options.Split.Cv);
         var device = TorchDevices.Select(DeviceRequest.Cpu);
 
         // Given each fold's network trained again, independently, on that fold's fit and early-stopping rows only
@@ -60,7 +60,7 @@ public sealed class CrossValidationTrainingTests
     [Fact]
     public void The_exported_model_is_refitted_on_every_row_for_the_lower_median_best_epoch_with_that_folds_rates()
     {
-        using var outcome = TrainingRun.Run([RepoPaths.Sites("heart", "cleveland")], Options with { LrSchedule = TrainingOptions.PlateauLr });
+        using var outcome = TrainingRun.Run([RepoPaths.Sites("heart", "cleveland")], Options with { Optimiser = Options.Optimiser with { Schedule = TrainingOptions.PlateauLr } });
         var report = outcome.Report;
 
         var bestEpochs = report.Folds.Select(f => f.BestEpoch).Order().ToList();
@@ -78,7 +78,7 @@ public sealed class CrossValidationTrainingTests
     {
         string[] sites = ["cleveland", "hungary", "switzerland", "va-long-beach"];
         using var outcome = TrainingRun.Run(sites.Select(s => RepoPaths.Sites("heart", s)).ToList(),
-            Options with { Cv = CrossValidation.LeaveOneSiteOut });
+            Options with { Split = new() { Cv = CrossValidation.LeaveOneSiteOut } });
 
         var record = outcome.Card.CrossValidation!;
         Assert.Equal(CrossValidation.LeaveOneSiteOut, record.Scheme);

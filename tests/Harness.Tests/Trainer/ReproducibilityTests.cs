@@ -12,7 +12,7 @@ public sealed class ReproducibilityTests
     {
         var options = new TrainingOptions
         {
-            Epochs = 15,
+            Optimiser = new() { Epochs = 15 },
             Seed = seed,
             PositiveClass = "disease",
             Device = DeviceRequest.Cpu,

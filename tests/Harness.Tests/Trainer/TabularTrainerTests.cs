@@ -26,7 +26,7 @@ public sealed class TabularTrainerTests
         double eps = 0.2;
         float[,] logits = { { 2f, 0.5f, -1f }, { 0.1f, 0.2f, 3f } };
         long[] targets = [0, 1];
-        using var loss = TabularTrainer.CreateTrainingLoss(new TrainingOptions { LabelSmoothing = eps });
+        using var loss = TabularTrainer.CreateTrainingLoss(new TrainingOptions { Targets = new() { LabelSmoothing = eps } });
 
         // When the trainer's loss evaluates them
         double actual = loss.forward(tensor(logits), tensor(targets)).item<float>();
@@ -48,7 +48,7 @@ public sealed class TabularTrainerTests
     {
         // Given a model whose gradients are all exactly zero (so Adam's own step is zero)
         using var model = SmallModel();
-        var options = new TrainingOptions { LearningRate = 0.1, WeightDecay = 0.5 };
+        var options = new TrainingOptions { Optimiser = new() { LearningRate = 0.1, WeightDecay = 0.5 } };
         using var optimizer = TabularTrainer.CreateOptimizer(model, options);
         var before = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
         optimizer.zero_grad();
@@ -100,7 +100,7 @@ public sealed class TabularTrainerTests
     {
         // Given a holdout model (its network is the exported one), which stopped early
         using var outcome = TrainingRun.Run([RepoPaths.Sites("heart", "cleveland")],
-            new TrainingOptions { PositiveClass = "disease", Device = DeviceRequest.Cpu, Cv = CrossValidation.Holdout, Patience = 5 });
+            new TrainingOptions { PositiveClass = "disease", Device = DeviceRequest.Cpu, Split = new() { Cv = CrossValidation.Holdout }, EarlyStopping = new() { Patience = 5 } });
         var report = outcome.Report;
         var best = report.Epochs.Single(e => e.Epoch == report.BestEpoch);
         Assert.True(report.StoppedEarly);
@@ -122,7 +122,7 @@ public sealed class TabularTrainerTests
     public void The_same_seed_trains_the_same_model()
     {
         var sites = new[] { RepoPaths.Sites("heart", "cleveland") };
-        var options = new TrainingOptions { PositiveClass = "disease", Device = DeviceRequest.Cpu, Epochs = 15, Seed = 3, Cv = "kfold:3" };
+        var options = new TrainingOptions { PositiveClass = "disease", Device = DeviceRequest.Cpu, Optimiser = new() { Epochs = 15 }, Seed = 3, Split = new() { Cv = "kfold:3" } };
 
         using var first = TrainingRun.Run(sites, options);
         using var second = TrainingRun.Run(sites, options);
@@ -157,8 +157,8 @@ public sealed class TabularTrainerTests
     {
         var options = new TrainingOptions
         {
-            Epochs = 12, Seed = 2, PositiveClass = "disease", Device = DeviceRequest.Cpu,
-            Monitor = TrainingOptions.ValidationAuroc, MinEpochs = 12, MinDelta = 0, LrSchedule = TrainingOptions.CosineLr, Cv = CrossValidation.Holdout,
+            Optimiser = new() { Epochs = 12, Schedule = TrainingOptions.CosineLr }, Seed = 2, PositiveClass = "disease", Device = DeviceRequest.Cpu,
+            EarlyStopping = new() { Monitor = TrainingOptions.ValidationAuroc, MinEpochs = 12, MinDelta = 0 }, Split = new() { Cv = CrossValidation.Holdout },
         };
         using var outcome = TrainingRun.Run([RepoPaths.Sites("heart", "hungary")], options);
         var epochs = outcome.Report.Epochs;
@@ -169,6 +169,6 @@ public sealed class TabularTrainerTests
         Assert.Equal(epochs.First(e => e.ValidationAuroc == best).Epoch, outcome.Report.BestEpoch);
         // and each epoch trained at the cosine rate
         for (int e = 1; e <= 12; e++)
-            Assert.Equal(options.LearningRate * (1 + Math.Cos(Math.PI * (e - 1) / 12)) / 2, epochs[e - 1].LearningRate, 12);
+            Assert.Equal(options.Optimiser.LearningRate * (1 + Math.Cos(Math.PI * (e - 1) / 12)) / 2, epochs[e - 1].LearningRate, 12);
     }
 }

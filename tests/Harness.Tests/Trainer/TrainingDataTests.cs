@@ -56,7 +56,7 @@ public sealed class TrainingDataTests
 
         var error = Assert.Throws<InputException>(() => TrainingData.FromSites([site], null));
 
-        Assert.Contains("--positive-class", error.Fix);
+        Assert.Contains("positive_class", error.Fix);
     }
 
     [Fact]

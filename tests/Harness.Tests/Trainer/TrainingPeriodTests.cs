@@ -23,7 +23,7 @@ public sealed class TrainingPeriodTests
     }
 
     private static TrainingOptions Options(DateOnly? from, DateOnly? until) =>
-        new() { Epochs = 3, Device = DeviceRequest.Cpu, From = from, Until = until };
+        new() { Optimiser = new() { Epochs = 3 }, Device = DeviceRequest.Cpu, From = from, Until = until };
 
     [Fact]
     public void Only_rows_within_the_period_are_trained_on_and_the_card_records_their_dates()
