@@ -161,7 +161,7 @@ public static class TabularTrainer
     /// normalisation scales pulls them toward 0 for no regularisation benefit. Grouped by rank, not by
     /// name: a BatchNorm scale is also called "weight".
     /// </summary>
-    internal static AdamW CreateOptimizer(TabularClassifier model, TrainingOptions options)
+    internal static AdamW CreateOptimizer(nn.Module model, TrainingOptions options)
     {
         var parameters = model.parameters().ToList();
         return optim.AdamW(

@@ -136,6 +136,24 @@ public sealed class OnnxEmitterTests
     }
 
     [Fact]
+    public void Temperature_emits_a_division_of_the_logits_and_none_at_one()
+    {
+        using var scaling = new TemperatureScaling { Value = 0.7 };
+        var input = RandomInput(8);
+        var (torch, onnx) = Both(scaling, input, Width, Width, out var ops);
+        AssertClose(torch, onnx);
+        AssertClose(input.Select(v => (float)(v / 0.7)).ToArray(), onnx); // by hand
+        Assert.Equal(["Div"], ops);
+
+        // T = 1 (--calibration none) divides by nothing: the logits pass through, no node
+        scaling.Value = 1;
+        var graph = new OnnxGraph("one_block", "", 17);
+        string x = graph.Input("x", Width, "");
+        Assert.Equal(x, OnnxEmitters.Emit(graph, "block", scaling, x));
+        Assert.Empty(graph.ToModel("test", "").Graph.Node);
+    }
+
+    [Fact]
     public void Dropout_emits_nothing()
     {
         var graph = new OnnxGraph("g", "", 17);

@@ -68,6 +68,33 @@ public sealed class TabularTrainerTests
     }
 
     [Fact]
+    public void AdamW_never_decays_a_normalisation_scale_though_it_is_called_weight()
+    {
+        // Given a linear layer and a batch norm, whose scale is a rank-1 parameter named "weight", all gradients zero
+        manual_seed(1);
+        using var model = nn.Sequential(("linear", nn.Linear(3, 4)), ("norm", nn.BatchNorm1d(4)));
+        using (no_grad()) foreach (var p in model.parameters()) p.uniform_(0.5, 1.5);
+        var options = new TrainingOptions { Optimiser = new() { LearningRate = 0.1, WeightDecay = 0.5 } };
+        using var optimizer = TabularTrainer.CreateOptimizer(model, options);
+        var before = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        optimizer.zero_grad();
+        foreach (var p in model.parameters()) p.grad = zeros_like(p);
+
+        // When AdamW takes one step
+        optimizer.step();
+
+        // Then only the weight matrix shrinks (x 0.95); the norm's scale and both biases keep their values
+        Assert.Equal(["linear.weight", "linear.bias", "norm.weight", "norm.bias"], model.named_parameters().Select(p => p.name));
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            float factor = name == "linear.weight" ? 0.95f : 1f;
+            var expected = before[name].data<float>().ToArray().Select(v => v * factor).ToArray();
+            var actual = parameter.data<float>().ToArray();
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-6f);
+        }
+    }
+
+    [Fact]
     public void Preprocessing_constants_are_buffers_in_the_state_dict()
     {
         using var model = SmallModel();
