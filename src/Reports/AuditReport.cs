@@ -246,6 +246,7 @@ public static class AuditReport
         IntervalMethod.DeLong => "DeLong (Sun & Xu 2014)",
         IntervalMethod.Wald => "Wald",
         IntervalMethod.LogWald => "Wald on the log scale",
+        IntervalMethod.RemlHksj => "REML + HKSJ",
         _ => "bootstrap percentile",
     };
 
@@ -255,6 +256,7 @@ public static class AuditReport
         IntervalMethod.DeLong => "DeLong's variance (computed with Sun & Xu's 2014 algorithm), estimate ± z·SE",
         IntervalMethod.Wald => "Wald, estimate ± z·SE from the logistic calibration model",
         IntervalMethod.LogWald => "Wald on the log scale, exp(ln estimate ± z·SE)",
+        IntervalMethod.RemlHksj => "random effects across sites, τ² by REML, pooled estimate ± t(k−1)·SE with the Hartung-Knapp-Sidik-Jonkman SE",
         _ => "percentile bootstrap, stratified by outcome and clustered by patient",
     };
 

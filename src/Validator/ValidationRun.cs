@@ -21,7 +21,7 @@ public sealed record ValidationOptions
 
 /// <summary>
 /// `harness validate`: score a Harness ONNX model on each site and compare with its development
-/// reference, every number with its interval. Every site's folder and header are checked against
+/// reference, every number with its interval; pool the external sites (<see cref="SitePooling"/>). Every site's folder and header are checked against
 /// the model before any scoring.
 /// </summary>
 public static class ValidationRun
@@ -58,11 +58,14 @@ public static class ValidationRun
 
         using var predictions = new PredictionsCsv(predictionsDestination, card.ClassNames);
         var results = new List<SiteResult>();
+        var estimates = new List<SampleEstimate>();
         foreach (var site in sites)
         {
             progress?.SiteStarted(site.Name);
             var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation);
-            results.Add(Summarise(card, scored, development, intervals, cancellation));
+            var (result, estimate) = Summarise(card, scored, development, intervals, cancellation);
+            results.Add(result);
+            estimates.Add(estimate);
         }
 
         return new ValidationResults
@@ -87,11 +90,12 @@ public static class ValidationRun
                 ? card.Development
                 : card.Development with { Metrics = development.Metrics, Intervals = intervals },
             Sites = results,
+            Pooled = SitePooling.Pool(results.Select((r, i) => (r.Name, r.HeldOut, estimates[i])).ToList(), intervals.Level),
             Warnings = Warnings.ForRun(card, developmentExamples, model.Execution),
         };
     }
 
-    private static SiteResult Summarise(ModelCard card, ScoredSite scored, SampleEstimate? development, IntervalOptions intervals,
+    private static (SiteResult, SampleEstimate) Summarise(ModelCard card, ScoredSite scored, SampleEstimate? development, IntervalOptions intervals,
         CancellationToken cancellation)
     {
         var examples = scored.Examples;
@@ -99,7 +103,7 @@ public static class ValidationRun
         var estimate = MetricEstimator.Estimate(examples, card.OperatingPoint?.Threshold, intervals, site.Name, cancellation);
         var counts = examples.ClassCounts();
         var missing = card.FeatureNames.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => (double)scored.MissingByFeature[x.i] / examples.Count);
-        return new SiteResult
+        var result = new SiteResult
         {
             Name = site.Name,
             ManifestPath = site.ManifestPath,
@@ -120,5 +124,6 @@ public static class ValidationRun
                 : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(examples)),
             Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels),
         };
+        return (result, estimate);
     }
 }

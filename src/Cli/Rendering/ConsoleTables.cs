@@ -7,7 +7,8 @@ namespace Harness.Cli.Rendering;
 
 /// <summary>
 /// What `harness validate` prints: the headline metrics with their intervals, the gaps to
-/// development marked when they are distinguishable and worse, the warnings, and the verdicts.
+/// development marked when they are distinguishable and worse, the metrics pooled over the
+/// external sites (or why there are none), the warnings, and the verdicts.
 /// results.json and the PDF carry every catalog metric. Names, paths and messages go through
 /// <see cref="ConsoleText"/>: a site folder named "[red]x[/]" prints as it is named.
 /// </summary>
@@ -37,6 +38,7 @@ internal static class ConsoleTables
         console.MarkupLine($"{WorseMark} / {BetterMark}: the gap's interval excludes 0 and the site is worse / better than development.");
         if (results.Sites.Any(s => !s.HeldOut))
             console.MarkupLine("* the model was trained on this site: not an external estimate.");
+        if (results.Pooled is { } pooled) WritePooled(console, pooled, results.Intervals.Level);
         if (results.Model.OperatingPoint is { } point)
             console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({ConsoleText.Plain(point.Rule)}); every metric, at it and otherwise, is in results.json and the report.");
 
@@ -54,6 +56,39 @@ internal static class ConsoleTables
             console.Write(table);
             foreach (var v in criteria.Verdicts.Where(v => v.Verdict != Validator.Results.Verdict.Pass))
                 console.MarkupLine($"{Verdict(v.Verdict)} {ConsoleText.Markup(v.Rule)} at {ConsoleText.Markup(v.Site)}: {ConsoleText.Markup(v.Reason)}");
+        }
+    }
+
+    /// <summary>The pooled metrics over the external sites, one row each, then a line per metric not pooled; or one line saying why none is.</summary>
+    private static void WritePooled(IAnsiConsole console, PooledEstimates pooled, double level)
+    {
+        if (pooled.Reason is { } reason)
+        {
+            console.MarkupLine("Pooled: " + ConsoleText.Markup(reason) + ".");
+            return;
+        }
+        string percent = $"{level * 100:0.#}%";
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"Pooled over {pooled.ExternalSites.Count} external sites (random effects, REML, HKSJ)")
+            .AddColumn(new TableColumn("metric")).AddColumn(new TableColumn("k").RightAligned())
+            .AddColumn(new TableColumn($"estimate ({percent} CI)").RightAligned())
+            .AddColumn(new TableColumn($"{percent} prediction interval").RightAligned())
+            .AddColumn(new TableColumn("I²").RightAligned());
+        foreach (var (key, metric) in pooled.Metrics)
+        {
+            var definition = MetricCatalog.Get(key);
+            string estimate = ReportFormat.WithInterval(definition, new MetricValue(metric.Estimate) { Ci = metric.Ci });
+            string prediction = metric.PredictionInterval is { } pi ? ReportFormat.Range(definition, pi.Lower, pi.Upper) : ReportFormat.Missing;
+            table.AddRow(Markup.Escape(definition.Label), metric.K.ToString(), Markup.Escape(estimate), Markup.Escape(prediction),
+                ReportFormat.Percent(metric.I2));
+        }
+        console.Write(table);
+        foreach (var (key, metric) in pooled.Metrics)
+        {
+            string label = MetricCatalog.Get(key).Label;
+            if (metric.Reason is { } why) console.MarkupLine($"{Markup.Escape(label)}: {ConsoleText.Markup(why)}.");
+            foreach (var (site, left) in metric.LeftOut ?? new Dictionary<string, string>())
+                console.MarkupLine($"{Markup.Escape(label)}: {ConsoleText.Markup(site)} left out ({ConsoleText.Markup(left)}).");
         }
     }
 

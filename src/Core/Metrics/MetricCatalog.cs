@@ -34,6 +34,7 @@ public static class MetricCatalog
             Formula = "probability that a random positive scores above a random negative, ties counting half (Mann-Whitney); " +
                 "multiclass: unweighted mean of the one-vs-rest AUROCs of the classes that have both",
             Interval = IntervalMethod.DeLong, MulticlassInterval = IntervalMethod.BootstrapPercentile,
+            Pooling = PoolingScale.Logit,
             Value = Auroc,
         },
         new()
@@ -55,6 +56,7 @@ public static class MetricCatalog
             Maximum = double.PositiveInfinity, Scope = MetricScope.Binary, Format = "0.00",
             Formula = "mean calibration: observed events / sum of predicted risks; interval on the log scale with SE(ln O/E) = sqrt(1/O - 1/n)",
             Interval = IntervalMethod.LogWald,
+            Pooling = PoolingScale.Log,
             Value = OeRatio,
         },
         new()
@@ -73,6 +75,7 @@ public static class MetricCatalog
             Minimum = double.NegativeInfinity, Maximum = double.PositiveInfinity, Scope = MetricScope.Binary, Format = "0.00",
             Formula = "b in logit P(y) = a + b logit(p) (logistic regression, Wald interval); below 1: risks too extreme, above 1: too moderate",
             Interval = IntervalMethod.Wald,
+            Pooling = PoolingScale.Identity,
             Value = s => s.CalibrationSlope is { } fit ? new MetricPoint(fit.Slope.Estimate, null, fit.Slope.StandardError) : LogisticUndefined(s),
         },
         Flexible("ici", "ICI", "integrated calibration index: mean |loess calibration curve(p) - p| over the examples", f => f.Ici),

@@ -27,7 +27,21 @@ public enum IntervalMethod
 
     /// <summary>Percentile interval of a stratified (by outcome), patient-clustered bootstrap.</summary>
     BootstrapPercentile,
+
+    /// <summary>
+    /// A pooled estimate across sites: random effects with τ² by REML, μ ± t_{k-1}·SE with the
+    /// Hartung-Knapp-Sidik-Jonkman SE (<see cref="Statistics.RandomEffectsMetaAnalysis"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("REML + HKSJ")]
+    RemlHksj,
 }
+
+/// <summary>
+/// The scale on which a metric's site estimates are taken as normal when pooled across sites
+/// (results.json "scale"): AUROC on the logit scale and O/E on the log scale (Debray et al. 2017,
+/// BMJ 356:i6460), the calibration slope as it is.
+/// </summary>
+public enum PoolingScale { Identity, Log, Logit }
 
 /// <summary>Which models a metric applies to.</summary>
 public enum MetricScope { Binary, Any }
@@ -60,11 +74,20 @@ public sealed record MetricDefinition
     /// <summary>The method for multiclass models, where it differs (macro AUROC has no DeLong variance here).</summary>
     public IntervalMethod? MulticlassInterval { get; init; }
 
+    /// <summary>
+    /// Pooled across external sites by random-effects meta-analysis, on this scale, when its interval
+    /// is analytic (<see cref="IsPooled"/>); null: never pooled.
+    /// </summary>
+    public PoolingScale? Pooling { get; init; }
+
     internal Func<SampleSummary, MetricPoint> Value { get; init; } = null!;
 
     public IntervalMethod IntervalFor(bool binary) => binary ? Interval : MulticlassInterval ?? Interval;
 
     public bool AppliesTo(bool binary) => binary || Scope == MetricScope.Any;
+
+    /// <summary>Pooled across sites for this kind of model: it has a pooling scale and an analytic within-site variance.</summary>
+    public bool IsPooled(bool binary) => Pooling is not null && AppliesTo(binary) && IntervalFor(binary) != IntervalMethod.BootstrapPercentile;
 
     /// <summary>True when <paramref name="candidate"/> is worse than <paramref name="reference"/> in this metric's direction.</summary>
     public bool IsWorse(double candidate, double reference) => Direction switch

@@ -278,11 +278,11 @@ public static class MetricEstimator
     }
 
     /// <summary>The standard error on the metric's own scale (the delta method for the log scale).</summary>
-    private static double? OriginalScaleError(IntervalMethod method, MetricPoint point) =>
+    internal static double? OriginalScaleError(IntervalMethod method, MetricPoint point) =>
         point.StandardError is not { } se || !double.IsFinite(se) ? null
         : method == IntervalMethod.LogWald ? point.Value * se : se;
 
-    private static int IndexOf(IReadOnlyList<MetricDefinition> definitions, string key)
+    internal static int IndexOf(IReadOnlyList<MetricDefinition> definitions, string key)
     {
         for (int i = 0; i < definitions.Count; i++) if (definitions[i].Key == key) return i;
         return -1;

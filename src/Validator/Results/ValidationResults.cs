@@ -28,6 +28,12 @@ public sealed record ValidationResults
 
     public required IReadOnlyList<SiteResult> Sites { get; init; }
 
+    /// <summary>
+    /// The pooled metrics across the external (held-out) sites, or why there are none (fewer than 3).
+    /// Null only in results.json files written before pooling existed.
+    /// </summary>
+    public PooledEstimates? Pooled { get; init; }
+
     /// <summary>Warnings about the run as a whole (the development reference, the device).</summary>
     public required IReadOnlyList<ValidationWarning> Warnings { get; init; }
 

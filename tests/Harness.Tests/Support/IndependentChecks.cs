@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Harness.Tests.Support;
 
 /// <summary>
@@ -10,6 +12,7 @@ public static class IndependentChecks
 {
     public const string RecomputeMetricsScript = "recompute_metrics.py";
     public const string CheckOnnxScript = "check_onnx.py";
+    public const string MetaAnalysisScript = "meta_analysis.py";
 
     /// <summary>
     /// Recomputes every site's n, class counts, prevalence, catalog metrics, analytic intervals
@@ -26,6 +29,16 @@ public static class IndependentChecks
     /// </summary>
     public static (int ExitCode, string Output) CheckOnnx(string modelPath) =>
         RunScript(CheckOnnxScript, modelPath);
+
+    /// <summary>
+    /// A random-effects meta-analysis (REML by direct maximisation of the restricted likelihood,
+    /// HKSJ interval, t(k-2) prediction interval, I^2) of <paramref name="estimates"/> with within-study
+    /// <paramref name="variances"/>; prints one JSON object (see the script). Exit code 0: printed; 2: bad usage.
+    /// </summary>
+    public static (int ExitCode, string Output) MetaAnalysis(double level, IEnumerable<double> estimates, IEnumerable<double> variances) =>
+        RunScript(MetaAnalysisScript, level.ToString("R", CultureInfo.InvariantCulture),
+            string.Join(",", estimates.Select(e => e.ToString("R", CultureInfo.InvariantCulture))),
+            string.Join(",", variances.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
 
     private static (int ExitCode, string Output) RunScript(string script, params string[] args)
     {
