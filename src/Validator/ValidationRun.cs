@@ -83,6 +83,8 @@ public static class ValidationRun
                 OperatingPoint = card.OperatingPoint,
                 TrainingSites = card.TrainingSites,
                 TrainingConfig = card.TrainingConfig,
+                Calibration = card.Calibration,
+                CrossValidation = card.CrossValidation,
             },
             Execution = new ExecutionInfo(model.Execution.Requested, model.Execution.Used, model.Execution.Reason, HarnessInfo.Version, started),
             Intervals = intervals,

@@ -293,7 +293,27 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings
             table.AddRow(cells.ToArray());
         }
         console.Write(table);
+        if (folds.Count > 1) WriteFolds(console, report.CrossValidation, development.Metrics.TryGet(MetricKeys.CalibrationSlope, out _));
         if (report.OperatingPoint is { } point)
             console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({ConsoleText.Plain(point.Rule)}), stored in the model.");
+    }
+
+    /// <summary>Each fold's held-out rows as its own model scored them (under leave-one-site-out: each training site as a new site).</summary>
+    private static void WriteFolds(IAnsiConsole console, Harness.Core.ModelCards.CrossValidationRecord record, bool binary)
+    {
+        string[] keys = binary ? [MetricKeys.Auroc, MetricKeys.CalibrationSlope, MetricKeys.OeRatio] : [MetricKeys.Auroc, MetricKeys.Accuracy];
+        // Each fold's best epoch is in training.json; here the numbers a reader compares.
+        var table = new Table().Border(TableBorder.Simple)
+            .Title(record.Scheme == Harness.Trainer.Data.CrossValidation.LeaveOneSiteOut
+                ? "Each training site predicted by a model trained on the others (95% CI)"
+                : "Each fold's held-out rows, predicted by that fold's model (95% CI)")
+            .AddColumn(record.Scheme == Harness.Trainer.Data.CrossValidation.LeaveOneSiteOut ? "site" : "fold")
+            .AddColumn(new TableColumn("n").RightAligned());
+        foreach (var key in keys)
+            table.AddColumn(new TableColumn(key == MetricKeys.CalibrationSlope ? "slope" : Markup.Escape(MetricCatalog.Get(key).Label)).RightAligned().NoWrap().PadLeft(0));
+        foreach (var fold in record.Folds)
+            table.AddRow([ConsoleText.Markup(fold.Name), fold.N.ToString(),
+                .. keys.Select(k => Markup.Escape(ReportFormat.WithInterval(MetricCatalog.Get(k), fold.Metrics.TryGet(k, out var v) ? v : null)))]);
+        console.Write(table);
     }
 }

@@ -39,6 +39,7 @@ internal static class ConsoleTables
         if (results.Sites.Any(s => !s.HeldOut))
             console.MarkupLine("* the model was trained on this site: not an external estimate.");
         if (results.Pooled is { } pooled) WritePooled(console, pooled, results.Intervals.Level);
+        if (results.Model.CrossValidation is { Scheme: "leave-one-site-out" } crossValidation) WriteExpectation(console, crossValidation, results, binary);
         if (results.Model.OperatingPoint is { } point)
             console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({ConsoleText.Plain(point.Rule)}); every metric, at it and otherwise, is in results.json and the report.");
 
@@ -90,6 +91,28 @@ internal static class ConsoleTables
             foreach (var (site, left) in metric.LeftOut ?? new Dictionary<string, string>())
                 console.MarkupLine($"{Markup.Escape(label)}: {ConsoleText.Markup(site)} left out ({ConsoleText.Markup(left)}).");
         }
+    }
+
+    /// <summary>
+    /// Leave-one-site-out during training predicted each training site from the others: the model's
+    /// own estimate of its performance at a new site, beside what the external sites show.
+    /// </summary>
+    private static void WriteExpectation(IAnsiConsole console, Harness.Core.ModelCards.CrossValidationRecord record, ValidationResults results, bool binary)
+    {
+        var external = results.Sites.Where(s => s.HeldOut).ToList();
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"Expected at a new site (leave-one-site-out over {record.Folds.Count} training sites) and observed at {external.Count} external site{(external.Count == 1 ? "" : "s")}")
+            .AddColumn("metric").AddColumn(new TableColumn("expected: mean (fold range)").RightAligned()).AddColumn(new TableColumn("observed (range)").RightAligned());
+        foreach (var metric in (binary ? AuditReport.BinaryHeadline : AuditReport.MulticlassHeadline).Select(MetricCatalog.Get))
+        {
+            if (!record.Spread.TryGetValue(metric.Key, out var spread)) continue;
+            var observed = external.Select(s => s.Metrics.ValueOf(metric.Key)).OfType<double>().ToList();
+            table.AddRow(Markup.Escape(metric.Label),
+                Markup.Escape($"{ReportFormat.Value(metric, spread.Mean)} ({ReportFormat.Range(metric, spread.Min, spread.Max)})"),
+                Markup.Escape(observed.Count == 0 ? ReportFormat.Missing
+                    : observed.Count == 1 ? ReportFormat.Value(metric, observed[0]) : ReportFormat.Range(metric, observed.Min(), observed.Max())));
+        }
+        console.Write(table);
     }
 
     private static string GapCell(MetricDefinition metric, MetricValue? gap)

@@ -32,7 +32,6 @@ public enum IntervalMethod
     /// A pooled estimate across sites: random effects with τ² by REML, μ ± t_{k-1}·SE with the
     /// Hartung-Knapp-Sidik-Jonkman SE (<see cref="Statistics.RandomEffectsMetaAnalysis"/>).
     /// </summary>
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("REML + HKSJ")]
     RemlHksj,
 }
 

@@ -23,7 +23,7 @@ public sealed record PooledEstimates
 
 /// <summary>
 /// One metric pooled over <see cref="K"/> external sites: the estimate, its confidence interval
-/// (method "REML + HKSJ") and the prediction interval for a new site, back on the metric's own
+/// (method "reml_hksj") and the prediction interval for a new site, back on the metric's own
 /// scale; τ² on the pooling <see cref="Scale"/>; I² as a share. Or the <see cref="Reason"/> it is not pooled.
 /// </summary>
 public sealed record PooledMetric

@@ -62,6 +62,12 @@ public sealed record ModelIdentity
 
     public required IReadOnlyList<TrainingSite> TrainingSites { get; init; }
     public required JsonObject TrainingConfig { get; init; }
+
+    /// <summary>How the model's probabilities were calibrated (null for cards before format 4).</summary>
+    public CalibrationRecord? Calibration { get; init; }
+
+    /// <summary>The folds behind the development reference; under leave-one-site-out, the model's own estimate of external performance (null for cards before format 4).</summary>
+    public CrossValidationRecord? CrossValidation { get; init; }
 }
 
 /// <summary>Where inference ran and why there, said out loud (no silent GPU-to-CPU fallback).</summary>

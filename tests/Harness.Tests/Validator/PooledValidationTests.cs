@@ -70,7 +70,7 @@ public sealed class PooledValidationTests(ClevelandModelFixture cleveland, Heart
         Assert.InRange(auroc.Estimate!.Value, 0.5, 1.0);
         Assert.Equal(PoolingScale.Logit, auroc.Scale);
         using var json = JsonDocument.Parse(File.ReadAllText(path));
-        Assert.Equal("REML + HKSJ", json.RootElement.GetProperty("pooled").GetProperty("metrics").GetProperty("auroc")
+        Assert.Equal("reml_hksj", json.RootElement.GetProperty("pooled").GetProperty("metrics").GetProperty("auroc")
             .GetProperty("ci").GetProperty("method").GetString());
     }
 
