@@ -1,0 +1,119 @@
+using Harness.Core.Metrics;
+using Harness.Core.ModelCards;
+using Harness.Core.Sites;
+
+namespace Harness.Validator.Scoring;
+
+/// <summary>
+/// One batch of a site's rows after the model scored it: the manifest rows, their features in the
+/// model's order (row-major, NaN = missing), class indices and the model's probabilities (row-major).
+/// Valid only during <see cref="ISiteObserver.Observe"/>: the scorer reuses the buffers.
+/// </summary>
+internal readonly record struct ScoredBatch(IReadOnlyList<ManifestRow> Rows, ReadOnlyMemory<float> Features, int Width,
+    ReadOnlyMemory<int> Labels, ReadOnlyMemory<float> Probabilities, int Classes)
+{
+    public int Count => Rows.Count;
+    public ReadOnlySpan<float> FeaturesOf(int row) => Features.Span.Slice(row * Width, Width);
+    public ReadOnlySpan<float> ProbabilitiesOf(int row) => Probabilities.Span.Slice(row * Classes, Classes);
+}
+
+/// <summary>
+/// What <see cref="SiteScorer"/> feeds each batch to as it streams a site: one observer per concern
+/// (predictions file, the examples the metrics need, missing values, unseen categories, ...), each
+/// keeping only its own summary, so a site of any size is scored in bounded memory.
+/// </summary>
+internal interface ISiteObserver
+{
+    void Observe(in ScoredBatch batch);
+}
+
+/// <summary>Writes each prediction to predictions.csv as it comes.</summary>
+internal sealed class PredictionsWriter(PredictionsCsv csv, string site) : ISiteObserver
+{
+    public void Observe(in ScoredBatch batch)
+    {
+        for (int r = 0; r < batch.Count; r++)
+        {
+            var row = batch.Rows[r];
+            csv.Write(site, row.Id, row.Line, row.Label, batch.ProbabilitiesOf(r));
+        }
+    }
+}
+
+/// <summary>
+/// Keeps what the rank-based metrics and the patient bootstrap need: labels, probabilities and
+/// patient indices (without a patient_id column every row is its own patient: no index), never features.
+/// </summary>
+internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISiteObserver
+{
+    private readonly List<int> _labels = [];
+    private readonly List<float> _probabilities = [];
+    private readonly List<int>? _clusters = hasPatientId ? [] : null;
+    private readonly Dictionary<string, int> _patients = new(StringComparer.Ordinal);
+
+    public int Count => _labels.Count;
+
+    public void Observe(in ScoredBatch batch)
+    {
+        _labels.AddRange(batch.Labels.Span);
+        _probabilities.AddRange(batch.Probabilities.Span);
+        if (_clusters is null) return;
+        foreach (var row in batch.Rows)
+            _clusters.Add(_patients.TryGetValue(row.PatientId, out int patient) ? patient : _patients[row.PatientId] = _patients.Count);
+    }
+
+    public ScoredExamples Examples() =>
+        new(card.ClassNames, card.PositiveClassIndex, _labels.ToArray(), _probabilities.ToArray()) { Clusters = _clusters?.ToArray() };
+}
+
+/// <summary>Per model feature, the rows where it was missing.</summary>
+internal sealed class MissingCounter(int width) : ISiteObserver
+{
+    public long[] Missing { get; } = new long[width];
+
+    public void Observe(in ScoredBatch batch)
+    {
+        var features = batch.Features.Span;
+        for (int i = 0; i < batch.Count * width; i++)
+            if (float.IsNaN(features[i])) Missing[i % width]++;
+    }
+}
+
+/// <summary>Per categorical feature, the rows whose value is a level training never saw (the model reads it as missing), and some of those values.</summary>
+internal sealed class UnseenLevelCounter : ISiteObserver
+{
+    /// <summary>How many distinct unseen values of a categorical feature the warning names at most.</summary>
+    public const int ValuesKept = 5;
+
+    private readonly List<(string Feature, int Column, HashSet<float> Levels)> _features;
+    private readonly long[] _rows;
+    private readonly SortedSet<float>[] _values;
+
+    public UnseenLevelCounter(ModelCard card)
+    {
+        _features = (card.CategoricalLevels ?? new Dictionary<string, double[]>())
+            .Select(c => (c.Key, card.FeatureNames.ToList().IndexOf(c.Key), c.Value.Select(l => (float)l).ToHashSet()))
+            .ToList();
+        _rows = new long[_features.Count];
+        _values = _features.Select(_ => new SortedSet<float>()).ToArray();
+    }
+
+    public void Observe(in ScoredBatch batch)
+    {
+        for (int r = 0; r < batch.Count; r++)
+        {
+            var features = batch.FeaturesOf(r);
+            for (int c = 0; c < _features.Count; c++)
+            {
+                float value = features[_features[c].Column];
+                if (float.IsNaN(value) || _features[c].Levels.Contains(value)) continue;
+                _rows[c]++;
+                if (_values[c].Count <= ValuesKept) _values[c].Add(value); // one more than shown: "..." when there are more
+            }
+        }
+    }
+
+    public IReadOnlyList<UnseenLevels> Result() =>
+        _features.Select((f, i) => new UnseenLevels(f.Feature, _rows[i], _values[i].Take(ValuesKept).ToList(), _values[i].Count > ValuesKept))
+            .Where(u => u.Rows > 0).ToList();
+}
