@@ -71,8 +71,9 @@ public static class AuditReport
             SiteTableLegend =
                 $"Each metric cell: the site's value with its {level} confidence interval; below it, the gap to development " +
                 $"(gap = site − development) and the gap's {level} interval. {WorseMark} (bold): the gap's interval excludes 0 and the " +
-                $"site is worse than development; {BetterMark}: it excludes 0 and the site is better. Amber rows: sites the model was " +
-                "trained on, which are not external validation.",
+                $"site is worse than development; {BetterMark}: it excludes 0 and the site is better. Under each name, the kind of hold-out: " +
+                "temporal (a training institution, later), institutional (another institution), temporal+institutional, or, in amber " +
+                "rows that are not external validation, internal (the training data or period) or unknown (undated).",
             SiteNotes = results.Sites.SelectMany(s => Notes(s, headline)).ToList(),
             Charts = results.Sites.Select(Chart).ToList(),
             ChartCaption =
@@ -135,7 +136,7 @@ public static class AuditReport
     private static SiteRow Row(SiteResult site, IReadOnlyList<MetricDefinition> headline, string? positive) => new(
         site.Name,
         site.HeldOut,
-        site.HeldOut ? "yes" : "trained on",
+        site.Holdout,
         site.N,
         Events(site.ClassCounts, positive),
         ReportFormat.Percent(site.Prevalence),
@@ -171,7 +172,7 @@ public static class AuditReport
     private static IEnumerable<string> Notes(SiteResult site, IReadOnlyList<MetricDefinition> headline)
     {
         if (!site.HeldOut)
-            yield return $"{site.Name}: the model was trained on this site's manifest, so its row is not external validation.";
+            yield return $"{site.Name}: {site.Holdout} ({site.HoldoutReason}), so its row is not external validation.";
         foreach (var metric in headline)
         {
             if (Get(site.Metrics, metric.Key) is { Value: null } value)
@@ -193,7 +194,7 @@ public static class AuditReport
             (positive is not null
                 ? $"{ReportFormat.Count(site.ClassCounts.GetValueOrDefault(positive))} events ({ReportFormat.Percent(site.Prevalence)})"
                 : string.Join(", ", site.ClassCounts.Select(c => $"{c.Key} {ReportFormat.Count(c.Value)}"))) +
-            (site.HeldOut ? "" : "; the model was trained on this site: not external validation");
+            $"; {site.Holdout} hold-out ({site.HoldoutReason})" + (site.HeldOut ? "" : ": not external validation");
         return new MetricTable(site.Name, subtitle, site.HeldOut, true, Groups(shown, site.Metrics, site.Gap, threshold));
     }
 

@@ -99,8 +99,8 @@ public sealed record DevelopmentSummary(string Split, int N, string ClassCounts,
 public sealed record HeadlineColumn(string Key, string Label);
 
 /// <summary>One row of the per-site table.</summary>
-/// <param name="HeldOut">False when the model was trained on this site: its numbers are not external validation.</param>
-/// <param name="HeldOutText">"yes", or "trained on" (drawn as a flag) when the model was trained on it.</param>
+/// <param name="HeldOut">False for an internal or unknown hold-out: its numbers are not external validation.</param>
+/// <param name="HeldOutText">The hold-out type (internal, temporal, institutional, temporal+institutional, unknown), drawn under the name.</param>
 /// <param name="Events">Binary models: the count of the positive class; multiclass: the count of each class, "a / b / c".</param>
 /// <param name="Prevalence">Share of the positive class as a percentage (binary models), else "—".</param>
 /// <param name="Metrics">One cell per <see cref="AuditReportModel.Headline"/> column, in that order.</param>

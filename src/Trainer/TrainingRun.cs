@@ -154,6 +154,8 @@ public static class TrainingRun
             Calibration = calibrationRecord,
             CrossValidation = crossValidation,
             CategoricalLevels = CategoricalLevels(final, data),
+            TrainingRows = RowFingerprint.Of(FingerprintSalt(options, sites), data.Features, data.FeatureCount,
+                data.Labels.Select(l => data.ClassNames[l]).ToList()),
         };
         var onnx = OnnxExport.Build(final.Model, card);
         var report = new TrainingReport
@@ -229,6 +231,10 @@ public static class TrainingRun
         CrossValidation.LeaveOneSiteOut => "out-of-site predictions of leave-one-site-out cross-validation: each site's rows predicted by a model trained on the other sites",
         _ => "holdout: development rows held out from fitting, early stopping and calibration (stratified by label, grouped by patient, seeded)",
     };
+
+    /// <summary>The fingerprint's salt: fixed by the seed and the training manifests, so a retrained model is byte-identical.</summary>
+    private static ulong FingerprintSalt(TrainingOptions options, List<SiteData> sites) =>
+        sites.Aggregate((ulong)(uint)options.Seed, (salt, site) => salt * 31 + Convert.ToUInt64(site.ManifestSha256[..16], 16));
 
     /// <summary>Row-major softmax of logits divided by each row's temperature (none: 1).</summary>
     private static float[] Softmax(float[] logits, int classes, double[]? temperature)

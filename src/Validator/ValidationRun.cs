@@ -105,6 +105,8 @@ public static class ValidationRun
         var estimate = MetricEstimator.Estimate(examples, card.OperatingPoint?.Threshold, intervals, site.Name, cancellation);
         var counts = examples.ClassCounts();
         var missing = card.FeatureNames.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => (double)scored.MissingByFeature[x.i] / examples.Count);
+        var (holdout, holdoutReason) = HoldoutType.Classify(card, site.Name, scored.ManifestSha256, scored.ContentSha256, examples.Count,
+            scored.RowsSeenInTraining, scored.Dates.First, scored.Dates.Last, scored.Dates.Undated);
         var result = new SiteResult
         {
             Name = site.Name,
@@ -113,7 +115,13 @@ public static class ValidationRun
             N = examples.Count,
             ClassCounts = card.ClassNames.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => counts[x.i]),
             Prevalence = examples.PositiveClass is int pos ? (double)counts[pos] / examples.Count : null,
-            HeldOut = !card.TrainingSites.Any(t => t.Name == site.Name || t.ManifestSha256 == scored.ManifestSha256 || t.ContentSha256 == scored.ContentSha256),
+            Holdout = holdout,
+            HoldoutReason = holdoutReason,
+            HeldOut = HoldoutType.IsHeldOut(holdout),
+            RowsSeenInTraining = scored.RowsSeenInTraining,
+            FirstDate = scored.Dates.First,
+            LastDate = scored.Dates.Last,
+            UndatedRows = scored.Dates.Undated,
             MissingRates = missing,
             Metrics = estimate.Metrics,
             Gap = development is null
@@ -124,7 +132,7 @@ public static class ValidationRun
                 ? new CalibrationCurve("positive_class", card.ClassNames[positive], ClassificationMetrics.ClassReliability(examples, positive),
                     estimate.FlexibleCalibration?.Curve)
                 : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(examples)),
-            Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels),
+            Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels, holdout, scored.RowsSeenInTraining),
         };
         return (result, estimate);
     }

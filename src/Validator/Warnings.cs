@@ -27,8 +27,9 @@ internal static class Warnings
 
     /// <param name="site">The site's name, for the sentences that name it.</param>
     /// <param name="unseenLevels">Per categorical feature with any, the rows holding a level training never saw.</param>
+    /// <param name="holdout">The site's hold-out type; <paramref name="seen"/> its rows found in training (null: unknown).</param>
     public static List<ValidationWarning> ForSite(string site, ScoredExamples s, IReadOnlyDictionary<string, double> missingRates,
-        IReadOnlyDictionary<string, double>? trainingMissingRates, IReadOnlyList<UnseenLevels> unseenLevels)
+        IReadOnlyDictionary<string, double>? trainingMissingRates, IReadOnlyList<UnseenLevels> unseenLevels, string holdout, long? seen)
     {
         var warnings = new List<ValidationWarning>();
         var counts = s.ClassCounts();
@@ -64,6 +65,10 @@ internal static class Warnings
                     $"{(u.Rows == 1 ? "1 row" : $"{u.Rows} rows")}{(i == 0 ? $" at site {site}" : "")} {(u.Rows == 1 ? "has a level" : "have levels")} of {u.Feature} unseen in training ({Values(u)})"))
                 + ": the model treats them as all-zero (missing).",
                 unseenLevels.ToDictionary(u => u.Feature, u => (double)u.Rows)));
+        if (seen is > 0 && holdout != HoldoutType.Internal)
+            warnings.Add(new(WarningCodes.RowsSeenInTraining,
+                $"{(seen == 1 ? "1 row" : $"{seen:N0} rows")} of this {(holdout == HoldoutType.Unknown ? "site" : holdout + " hold-out")} ({Percent((double)seen.Value / s.Count)}) {(seen == 1 ? "was" : "were")} in the training data: its numbers are partly internal.",
+                new Dictionary<string, double> { ["rows_seen_in_training"] = seen.Value, ["n"] = s.Count }));
         return warnings;
     }
 

@@ -36,8 +36,9 @@ internal static class ConsoleTables
             console.Write(table);
         }
         console.MarkupLine($"{WorseMark} / {BetterMark}: the gap's interval excludes 0 and the site is worse / better than development.");
-        if (results.Sites.Any(s => !s.HeldOut))
-            console.MarkupLine("* the model was trained on this site: not an external estimate.");
+        foreach (var site in results.Sites)
+            console.MarkupLine($"{ConsoleText.Markup(SiteName(site))}: {ConsoleText.Markup(site.Holdout)} hold-out ({ConsoleText.Markup(site.HoldoutReason)})" +
+                (site.RowsSeenInTraining is { } seen ? $"; {seen:N0} of {site.N:N0} rows seen in training" : "") + (site.HeldOut ? "." : ": not an external estimate."));
         if (results.Pooled is { } pooled) WritePooled(console, pooled, results.Intervals.Level);
         if (results.Model.CrossValidation is { Scheme: "leave-one-site-out" } crossValidation) WriteExpectation(console, crossValidation, results, binary);
         if (results.Model.OperatingPoint is { } point)

@@ -64,6 +64,9 @@ public sealed record ModelCard
     /// <summary>The folds behind the development reference (null in cards before format 4).</summary>
     public CrossValidationRecord? CrossValidation { get; init; }
 
+    /// <summary>The salted fingerprint of the training rows, so validation can count rows seen in training (null in cards before format 4).</summary>
+    public RowFingerprint? TrainingRows { get; init; }
+
     /// <summary>The file's digest as read (<see cref="ModelDigest"/>); null in cards before format 3, which were not sealed.</summary>
     public string? Digest { get; init; }
 
@@ -85,6 +88,7 @@ public sealed record ModelCard
         public const string FeatureMissingRates = "feature_missing_rates";
         public const string Calibration = "calibration";
         public const string CrossValidation = "cross_validation";
+        public const string TrainingRows = "training_rows";
         public const string CategoricalLevels = "categorical_levels";
     }
 
@@ -109,6 +113,7 @@ public sealed record ModelCard
             props.Add(new(Keys.FeatureMissingRates, JsonSerializer.Serialize(FeatureMissingRates, HarnessJson.Compact)));
         if (Calibration is not null) props.Add(new(Keys.Calibration, JsonSerializer.Serialize(Calibration, HarnessJson.Compact)));
         if (CrossValidation is not null) props.Add(new(Keys.CrossValidation, JsonSerializer.Serialize(CrossValidation, HarnessJson.Compact)));
+        if (TrainingRows is not null) props.Add(new(Keys.TrainingRows, JsonSerializer.Serialize(TrainingRows, HarnessJson.Compact)));
         if (CategoricalLevels is not null)
             props.Add(new(Keys.CategoricalLevels, JsonSerializer.Serialize(CategoricalLevels, HarnessJson.Compact)));
         props.Add(new(ModelDigest.Key, ModelDigest.Placeholder)); // sealed when the file is written
@@ -158,6 +163,7 @@ public sealed record ModelCard
             FeatureMissingRates = Optional<Dictionary<string, double>>(Keys.FeatureMissingRates),
             Calibration = Optional<CalibrationRecord>(Keys.Calibration),
             CrossValidation = Optional<CrossValidationRecord>(Keys.CrossValidation),
+            TrainingRows = Optional<RowFingerprint>(Keys.TrainingRows),
             CategoricalLevels = Optional<Dictionary<string, double[]>>(Keys.CategoricalLevels),
             Digest = digest,
         };

@@ -155,7 +155,7 @@ internal sealed class ReportComposer(AuditReportModel report, PageFlow flow, Typ
 
         var rows = new List<TableRow> { SiteTableRow(report.DevelopmentRow, Palette.CalloutFill, "reference", Palette.Muted) };
         rows.AddRange(report.Sites.Select(s => s.HeldOut
-            ? SiteTableRow(s, null, null, Palette.Ink)
+            ? SiteTableRow(s, null, s.HeldOutText, Palette.Muted)
             : SiteTableRow(s, Palette.WarnFill, s.HeldOutText, Palette.WarnInk)));
         if (report.Sites.Count == 0)
             Paragraph("No sites were validated.", Palette.BodySize, Palette.Muted);

@@ -88,8 +88,22 @@ public sealed record SiteResult
     /// <summary>Share of the positive class (binary models only).</summary>
     public double? Prevalence { get; init; }
 
-    /// <summary>False when this manifest (by name or by hash) is one the model was trained on.</summary>
+    /// <summary>The kind of hold-out (<see cref="HoldoutType"/>): internal, temporal, institutional, temporal+institutional or unknown.</summary>
+    public required string Holdout { get; init; }
+
+    /// <summary>Why the site is that kind of hold-out, in words.</summary>
+    public required string HoldoutReason { get; init; }
+
+    /// <summary>True for temporal and (temporal+)institutional hold-outs: the site's numbers are external evidence.</summary>
     public required bool HeldOut { get; init; }
+
+    /// <summary>Rows found among the model's training rows (its fingerprint); null for cards before format 4.</summary>
+    public long? RowsSeenInTraining { get; init; }
+
+    /// <summary>The site's first and last date (null without dates) and its rows without a date.</summary>
+    public DateOnly? FirstDate { get; init; }
+    public DateOnly? LastDate { get; init; }
+    public long UndatedRows { get; init; }
 
     /// <summary>Per model feature, the share of this site's rows where it is missing.</summary>
     public required IReadOnlyDictionary<string, double> MissingRates { get; init; }

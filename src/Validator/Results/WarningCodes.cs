@@ -30,6 +30,9 @@ public static class WarningCodes
     /// <summary>The model file carries no digest (a card before format 3): edits after export cannot be detected.</summary>
     public const string UnsealedModel = "unsealed_model";
 
+    /// <summary>Some rows (under half) of a site that is not internal were in the training data.</summary>
+    public const string RowsSeenInTraining = "rows_seen_in_training";
+
     /// <summary>--device auto fell back to the CPU.</summary>
     public const string CpuFallback = "cpu_fallback";
 

@@ -117,3 +117,36 @@ internal sealed class UnseenLevelCounter : ISiteObserver
         _features.Select((f, i) => new UnseenLevels(f.Feature, _rows[i], _values[i].Take(ValuesKept).ToList(), _values[i].Count > ValuesKept))
             .Where(u => u.Rows > 0).ToList();
 }
+
+/// <summary>Counts the rows the model was trained on (<see cref="RowFingerprint"/>); null without a fingerprint (cards before format 4).</summary>
+internal sealed class TrainingRowCounter(RowFingerprint? fingerprint) : ISiteObserver
+{
+    private long _seen;
+
+    public long? Seen => fingerprint is null ? null : _seen;
+
+    public void Observe(in ScoredBatch batch)
+    {
+        if (fingerprint is null) return;
+        for (int r = 0; r < batch.Count; r++)
+            if (fingerprint.Contains(batch.FeaturesOf(r), batch.Rows[r].Label)) _seen++;
+    }
+}
+
+/// <summary>The first and last date of a site's rows, and how many rows have none.</summary>
+internal sealed class DateRange : ISiteObserver
+{
+    public DateOnly? First { get; private set; }
+    public DateOnly? Last { get; private set; }
+    public long Undated { get; private set; }
+
+    public void Observe(in ScoredBatch batch)
+    {
+        foreach (var row in batch.Rows)
+        {
+            if (row.Date is not { } date) { Undated++; continue; }
+            if (First is null || date < First) First = date;
+            if (Last is null || date > Last) Last = date;
+        }
+    }
+}

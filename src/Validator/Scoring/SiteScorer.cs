@@ -9,8 +9,10 @@ namespace Harness.Validator.Scoring;
 /// <param name="MissingByFeature">Per model feature (card order), the rows where it was missing.</param>
 /// <param name="ContentSha256">The manifest's content hash, whatever its line endings or column order (<see cref="ManifestReader.ContentSha256"/>).</param>
 /// <param name="UnseenLevels">Per categorical feature of the model with any, the rows whose value is a level training never saw, and those values.</param>
+/// <param name="RowsSeenInTraining">Rows found in the model's training-row fingerprint; null when the card has none.</param>
+/// <param name="Dates">The site's first and last date and its undated rows.</param>
 internal sealed record ScoredSite(SiteFolder Site, string ManifestSha256, string ContentSha256, ScoredExamples Examples, long[] MissingByFeature,
-    IReadOnlyList<UnseenLevels> UnseenLevels);
+    IReadOnlyList<UnseenLevels> UnseenLevels, long? RowsSeenInTraining, DateRange Dates);
 
 /// <summary>The rows of a site where a categorical feature holds a level training never saw (the model reads it as missing).</summary>
 /// <param name="Values">The unseen values, ascending: all of them, or <see cref="UnseenLevelCounter.ValuesKept"/> of the first met.</param>
@@ -41,7 +43,9 @@ internal static class SiteScorer
         var examples = new ExampleCollector(card, reader.Schema.HasPatientId);
         var missing = new MissingCounter(width);
         var unseen = new UnseenLevelCounter(card);
-        ISiteObserver[] observers = [new PredictionsWriter(predictions, site.Name), examples, missing, unseen, .. extra ?? []];
+        var seen = new TrainingRowCounter(card.TrainingRows);
+        var dates = new DateRange();
+        ISiteObserver[] observers = [new PredictionsWriter(predictions, site.Name), examples, missing, unseen, seen, dates, .. extra ?? []];
         var batch = new float[batchSize * width];
         var batchLabels = new int[batchSize];
         var batchRows = new List<ManifestRow>(batchSize);
@@ -82,7 +86,7 @@ internal static class SiteScorer
         Flush();
         if (rows == 0)
             throw new InputException("the manifest has a header but no rows.", "Add the site's examples, or leave this site out.", file);
-        return new ScoredSite(site, reader.Sha256, reader.ContentSha256, examples.Examples(), missing.Missing, unseen.Result());
+        return new ScoredSite(site, reader.Sha256, reader.ContentSha256, examples.Examples(), missing.Missing, unseen.Result(), seen.Seen, dates);
     }
 
     /// <summary>Float32 softmax outputs sum to 1 within about 1e-6; more than this is not a softmax.</summary>

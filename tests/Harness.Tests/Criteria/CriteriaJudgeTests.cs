@@ -48,6 +48,8 @@ public sealed class CriteriaJudgeTests : IDisposable
         ClassCounts = new Dictionary<string, int> { ["no_disease"] = 80, ["disease"] = 120 },
         Prevalence = 0.6,
         HeldOut = heldOut,
+        Holdout = heldOut ? "institutional" : "internal",
+        HoldoutReason = heldOut ? "not a training institution" : "the same manifest as training site 'x'",
         MissingRates = new Dictionary<string, double>(),
         Metrics = metrics,
         Gap = gap ?? new MetricSet(),

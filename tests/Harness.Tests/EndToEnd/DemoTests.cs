@@ -41,9 +41,11 @@ public sealed class DemoTests(DemoRunFixture demo) : IClassFixture<DemoRunFixtur
     {
         var results = ResultsJson.Read(demo.Path("validate", "results.json"));
 
-        Assert.Equal(["switzerland", "va-long-beach"], results.Sites.Select(s => s.Name));
-        Assert.All(results.Sites, s => Assert.True(s.HeldOut));
-        Assert.Equal([123, 200], results.Sites.Select(s => s.N));
+        Assert.Equal(["switzerland", "va-long-beach", "cleveland", "hungary"], results.Sites.Select(s => s.Name));
+        Assert.Equal(["institutional", "institutional", "internal", "internal"], results.Sites.Select(s => s.Holdout));
+        Assert.Equal([true, true, false, false], results.Sites.Select(s => s.HeldOut));
+        Assert.Equal([0L, 0L, 303L, 294L], results.Sites.Select(s => s.RowsSeenInTraining!.Value));
+        Assert.Equal([123, 200, 303, 294], results.Sites.Select(s => s.N));
         Assert.Equal(115.0 / 123, results.Sites[0].Prevalence!.Value, 1e-12);
         Assert.Equal(149.0 / 200, results.Sites[1].Prevalence!.Value, 1e-12);
         Assert.Equal(["cleveland", "hungary"], results.Model.TrainingSites.Select(s => s.Name));

@@ -173,15 +173,16 @@ public sealed class AuditReportModelTests
         // When the report model is built
         var report = AuditReport.BuildModel(results, Generated);
 
-        // Then its row says "trained on" instead of "yes", and a note says it is not external evidence
+        // Then its row says "internal" where the others say "institutional", and a note says why it is not external evidence
         var trainedOn = report.Sites.Single(r => r.Name == "Riverside Clinic");
         Assert.False(trainedOn.HeldOut);
-        Assert.Equal("trained on", trainedOn.HeldOutText);
-        Assert.All(report.Sites.Where(r => r.Name != "Riverside Clinic"), r => Assert.Equal(("yes", true), (r.HeldOutText, r.HeldOut)));
-        Assert.Contains(report.SiteNotes, n => n.StartsWith("Riverside Clinic:") && n.Contains("trained on"));
+        Assert.Equal("internal", trainedOn.HeldOutText);
+        Assert.All(report.Sites.Where(r => r.Name != "Riverside Clinic"), r => Assert.Equal(("institutional", true), (r.HeldOutText, r.HeldOut)));
+        Assert.Contains(report.SiteNotes, n => n.StartsWith("Riverside Clinic: internal (the same manifest as training site") && n.EndsWith("not external validation."));
         var table = report.MetricTables.Single(t => t.Title == "Riverside Clinic");
         Assert.False(table.HeldOut);
-        Assert.Contains("trained on", table.Subtitle);
+        Assert.Contains("internal hold-out", table.Subtitle);
+        Assert.Contains("not external validation", table.Subtitle);
     }
 
     [Fact]

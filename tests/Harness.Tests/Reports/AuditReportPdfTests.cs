@@ -86,7 +86,7 @@ public sealed class AuditReportPdfTests
             string row = ExpectedText.Squash(string.Join(" ",
                 [
                     site.Name,
-                    site.HeldOut ? "" : "trained on",
+                    site.Holdout,
                     site.N.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     site.ClassCounts["malignant"].ToString(System.Globalization.CultureInfo.InvariantCulture),
                     (site.Prevalence!.Value * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%",
@@ -94,9 +94,9 @@ public sealed class AuditReportPdfTests
                 ]));
             Assert.Contains(row, text);
         }
-        // The undefined AUROC prints as a dash, and the trained-on site is flagged in its row.
-        Assert.Contains("LakesidePaediatric600.0%—", text);
-        Assert.Contains("RiversideClinictrainedon180", text);
+        // The undefined AUROC prints as a dash, and each site's hold-out type is under its name.
+        Assert.Contains("LakesidePaediatricinstitutional600.0%—", text);
+        Assert.Contains("RiversideClinicinternal180", text);
         Assert.Contains("▼", text);
     }
 
@@ -260,7 +260,7 @@ public sealed class AuditReportPdfTests
         string text = ExpectedText.Squash(AllText(document));
         foreach (var site in results.Sites)
         {
-            Assert.Contains(ExpectedText.Squash($"{site.Name} {site.N} {site.ClassCounts["malignant"]}"), text);
+            Assert.Contains(ExpectedText.Squash($"{site.Name} {site.Holdout} {site.N} {site.ClassCounts["malignant"]}"), text);
             Assert.Contains(ExpectedText.Squash($"{site.Name} (n={site.N},"), text);
         }
         foreach (var page in document.GetPages())
@@ -287,7 +287,7 @@ public sealed class AuditReportPdfTests
         var auroc = MetricCatalog.Get(MetricKeys.Auroc);
         foreach (var site in results.Sites)
         {
-            Assert.Contains(ExpectedText.Squash($"{site.Name} {site.N} {site.ClassCounts["malignant"]}"), text);
+            Assert.Contains(ExpectedText.Squash($"{site.Name} {site.Holdout} {site.N} {site.ClassCounts["malignant"]}"), text);
             Assert.Contains(ExpectedText.Squash(ReportFormat.WithInterval(auroc, site.Metrics[MetricKeys.Auroc])), text);
             Assert.Contains(ExpectedText.Squash($"{site.Name} (n={site.N},"), text);
             Assert.Contains(ExpectedText.Squash($"{site.Name} n = {site.N};"), text);

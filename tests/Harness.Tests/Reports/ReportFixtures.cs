@@ -86,6 +86,8 @@ internal static class ReportFixtures
             ClassCounts = Counts(scores),
             Prevalence = binary ? (double)scores.Labels.Count(l => l == scores.PositiveClass) / scores.Count : null,
             HeldOut = heldOut,
+            Holdout = heldOut ? "institutional" : "internal",
+            HoldoutReason = heldOut ? "not a training institution" : "the same manifest as training site 'x'",
             Metrics = metrics,
             MissingRates = new Dictionary<string, double>(),
             Gap = MetricEstimator.Gap(estimate, Estimate(developmentScores, "development"), Intervals),
