@@ -23,8 +23,8 @@ namespace Harness.Validator.Criteria;
 /// A rule is <c>KEY OP NUMBER</c> with OP one of <c>&gt;=</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&lt;</c>, or
 /// <c>KEY between A and B</c> (inclusive). KEY is a <see cref="MetricCatalog"/> key (as in results.json)
 /// or <c>gap.KEY</c>, the site's value minus the development value. Numbers use a '.' decimal point.
-/// <c>"holdout"</c> is <c>"external"</c> (sites the model was not trained on) or <c>"internal"</c>
-/// (its training sites); <c>"sites"</c> is a non-empty list of site names. <c>//</c> and <c>/* */</c>
+/// <c>"holdout"</c> is <c>"external"</c> (temporal and institutional hold-outs, <see cref="HoldoutType"/>)
+/// or <c>"internal"</c> (internal and unknown ones); <c>"sites"</c> is a non-empty list of site names. <c>//</c> and <c>/* */</c>
 /// comments and trailing commas are allowed, though JSON has neither.
 /// <para>
 /// Everything is checked before any scoring: the JSON, the grammar, that each key is a metric of
