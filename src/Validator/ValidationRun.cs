@@ -132,6 +132,7 @@ public static class ValidationRun
                 ? new CalibrationCurve("positive_class", card.ClassNames[positive], ClassificationMetrics.ClassReliability(examples, positive),
                     estimate.FlexibleCalibration?.Curve)
                 : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(examples)),
+            DecisionCurve = examples.IsBinary ? DecisionCurve.Of(examples, intervals.Level) : null,
             Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels, holdout, scored.RowsSeenInTraining),
         };
         return (result, estimate);

@@ -41,6 +41,7 @@ internal static class ConsoleTables
                 (site.RowsSeenInTraining is { } seen ? $"; {seen:N0} of {site.N:N0} rows seen in training" : "") + (site.HeldOut ? "." : ": not an external estimate."));
         if (results.Pooled is { } pooled) WritePooled(console, pooled, results.Intervals.Level);
         if (results.Model.CrossValidation is { Scheme: "leave-one-site-out" } crossValidation) WriteExpectation(console, crossValidation, results, binary);
+        if (binary) WriteNetBenefit(console, results);
         if (results.Model.OperatingPoint is { } point)
             console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({ConsoleText.Plain(point.Rule)}); every metric, at it and otherwise, is in results.json and the report.");
 
@@ -114,6 +115,27 @@ internal static class ConsoleTables
                     : observed.Count == 1 ? ReportFormat.Value(metric, observed[0]) : ReportFormat.Range(metric, observed.Min(), observed.Max())));
         }
         console.Write(table);
+    }
+
+    /// <summary>Thresholds the console shows; results.json and the report have the whole curve.</summary>
+    private static readonly double[] ShownThresholds = [0.10, 0.20, 0.30];
+
+    /// <summary>Net benefit at a few thresholds per site, beside treating everyone; ▲ where the model beats both defaults beyond its interval.</summary>
+    private static void WriteNetBenefit(IAnsiConsole console, ValidationResults results)
+    {
+        var scale = MetricCatalog.Get(MetricKeys.CalibrationIntercept); // two decimals, a true minus sign
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"Net benefit at threshold risks ({results.Intervals.Level * 100:0.#}% CI)")
+            .AddColumn("site").AddColumn(new TableColumn("risk").RightAligned()).AddColumn(new TableColumn("model").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("treat all").RightAligned()).AddColumn(new TableColumn("gain over defaults").RightAligned().NoWrap());
+        foreach (var site in results.Sites.Where(s => s.DecisionCurve is not null))
+            foreach (var k in site.DecisionCurve!.Key.Where(k => ShownThresholds.Any(t => Math.Abs(k.Threshold - t) < 1e-9)))
+                table.AddRow(ConsoleText.Markup(SiteName(site)), $"{k.Threshold:0.00}",
+                    Markup.Escape($"{ReportFormat.Value(scale, k.NetBenefit)} ({ReportFormat.Range(scale, k.Ci.Lower, k.Ci.Upper)})"),
+                    Markup.Escape(ReportFormat.Value(scale, k.TreatAll)),
+                    Markup.Escape($"{ReportFormat.Gap(k.Advantage, "0.00")} ({ReportFormat.Range(scale, k.AdvantageCi.Lower, k.AdvantageCi.Upper)})") + (k.AdvantageCi.Lower > 0 ? " " + BetterMark : ""));
+        console.Write(table);
+        console.MarkupLine($"Gain: the model's net benefit minus the better of treating all and treating none; {BetterMark}: its interval is above 0. Whole decision curves: results.json.");
     }
 
     private static string GapCell(MetricDefinition metric, MetricValue? gap)

@@ -19,7 +19,7 @@ public enum IntervalMethod
     [System.Text.Json.Serialization.JsonStringEnumMemberName("delong")]
     DeLong,
 
-    /// <summary>Wald: estimate ± z·SE with SE from the logistic model's Fisher information.</summary>
+    /// <summary>Wald: estimate ± z·SE (the calibration intercept and slope: SE from the logistic model's Fisher information).</summary>
     Wald,
 
     /// <summary>Wald on the log scale: exp(ln estimate ± z·SE(ln estimate)).</summary>

@@ -115,6 +115,9 @@ public sealed record SiteResult
 
     public required CalibrationCurve Calibration { get; init; }
 
+    /// <summary>Net benefit of the model, of treating all and of treating none over thresholds 0.05-0.50 (binary models only).</summary>
+    public DecisionCurve? DecisionCurve { get; init; }
+
     public required IReadOnlyList<ValidationWarning> Warnings { get; init; }
 }
 

@@ -620,6 +620,38 @@ def check_gap(cmp, site, metric, gap, value, se, development, method, z, level, 
     cmp.check(site, f"{quantity}.ci.upper", ci.get("upper"), min(expected + half, span))
 
 
+def check_decision_curve(cmp, site, curve, events, risk, z):
+    """Net benefit (Vickers and Elkin 2006): TP/n - FP/n * pt/(1 - pt), treating risk >= pt; treat-all
+    pi - (1 - pi) pt/(1 - pt); at the key thresholds the Wald interval with the stratified binomial
+    variance (n1 s(1 - s) + w^2 n0 f(1 - f)) / n^2."""
+    if not isinstance(curve, dict):
+        cmp.fail(site, "decision_curve", "missing for a binary model")
+        return
+    n, n1 = len(events), int(np.sum(events))
+    n0, prevalence = n - n1, n1 / n
+    thresholds = np.round(np.arange(0.05, 0.505, 0.01), 2)
+    cmp.check(site, "decision_curve.thresholds", len(curve.get("thresholds") or []), len(thresholds), exact=True)
+    for k, pt in enumerate(thresholds):
+        w = pt / (1 - pt)
+        treated = risk >= pt
+        tp, fp = int(np.sum(treated & events)), int(np.sum(treated & ~events))
+        cmp.check(site, f"decision_curve.model[{pt:.2f}]", (curve.get("model") or [None] * 99)[k], (tp - fp * w) / n)
+        cmp.check(site, f"decision_curve.treat_all[{pt:.2f}]", (curve.get("treat_all") or [None] * 99)[k], prevalence - (1 - prevalence) * w)
+    for key in curve.get("key") or []:
+        pt = key.get("threshold")
+        w = pt / (1 - pt)
+        treated = risk >= pt
+        tp, fp = int(np.sum(treated & events)), int(np.sum(treated & ~events))
+        nb = (tp - fp * w) / n
+        s, f = tp / n1 if n1 else 0.0, fp / n0 if n0 else 0.0
+        se = math.sqrt(n1 * s * (1 - s) + w * w * n0 * f * (1 - f)) / n
+        cmp.check(site, f"decision_curve.key[{pt}].net_benefit", key.get("net_benefit"), nb)
+        cmp.check(site, f"decision_curve.key[{pt}].ci.lower", (key.get("ci") or {}).get("lower"), nb - z * se)
+        cmp.check(site, f"decision_curve.key[{pt}].ci.upper", (key.get("ci") or {}).get("upper"), nb + z * se)
+        best = max(prevalence - (1 - prevalence) * w, 0.0)
+        cmp.check(site, f"decision_curve.key[{pt}].advantage", key.get("advantage"), nb - best)
+
+
 def main(argv):
     if len(argv) != 2 or argv[1] in ("-h", "--help"):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -751,6 +783,9 @@ def main(argv):
                 cmp.check(name, f"calibration[{m}].count", b.get("count"), n, exact=True)
                 cmp.check(name, f"calibration[{m}].mean_predicted", b.get("mean_predicted"), mean_predicted)
                 cmp.check(name, f"calibration[{m}].observed_frequency", b.get("observed_frequency"), observed)
+
+        if positive is not None:
+            check_decision_curve(cmp, name, site.get("decision_curve"), y == positive, p[:, positive], z)
 
     cmp.print_table()
     if cmp.notes:
