@@ -24,11 +24,6 @@ public static class AuditReport
     /// <summary>Marks a gap whose interval excludes 0 in the better direction.</summary>
     public const string BetterMark = "▲";
 
-    /// <summary>The per-site table's metrics: binary models are judged on discrimination and calibration.</summary>
-    public static readonly IReadOnlyList<string> BinaryHeadline = [MetricKeys.Auroc, MetricKeys.CalibrationSlope, MetricKeys.OeRatio, MetricKeys.Ece];
-
-    /// <summary>Multiclass models have no calibration slope or O/E: accuracy and log loss take their place.</summary>
-    public static readonly IReadOnlyList<string> MulticlassHeadline = [MetricKeys.Auroc, MetricKeys.Accuracy, MetricKeys.Ece, MetricKeys.LogLoss];
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -39,7 +34,7 @@ public static class AuditReport
         var model = results.Model;
         bool binary = model.PositiveClass is not null;
         string level = LevelText(results.Intervals.Level);
-        var headline = (binary ? BinaryHeadline : MulticlassHeadline).Select(MetricCatalog.Get).ToList();
+        var headline = MetricCatalog.Headline(binary).Select(MetricCatalog.Get).ToList();
         var shown = MetricCatalog.For(binary)
             .Where(m => results.Development.Metrics.TryGet(m.Key, out _) || results.Sites.Any(s => s.Metrics.TryGet(m.Key, out _)))
             .ToList();

@@ -17,6 +17,9 @@ public sealed record ValidationOptions
 
     /// <summary>Confidence level, bootstrap resamples and seed of every interval.</summary>
     public IntervalOptions Intervals { get; init; } = new();
+
+    /// <summary>Subgroups to audit at every site (--subgroup).</summary>
+    public IReadOnlyList<SubgroupSpec> Subgroups { get; init; } = [];
 }
 
 /// <summary>
@@ -42,10 +45,14 @@ public static class ValidationRun
 
         using var model = HarnessModel.Load(modelPath, options.Device);
         progress?.DeviceChosen(model.Execution);
+        var schemas = new List<ManifestSchema>();
         foreach (var site in sites)
         {
             using var reader = ManifestReader.Open(site);
-            reader.Schema.AlignTo(model.Card.FeatureNames, PathDisplay.Of(site.ManifestPath), "the model");
+            string manifest = PathDisplay.Of(site.ManifestPath);
+            reader.Schema.AlignTo(model.Card.FeatureNames, manifest, "the model");
+            foreach (var subgroup in options.Subgroups) subgroup.KeyFor(reader.Schema, model.Card, manifest); // before any scoring
+            schemas.Add(reader.Schema);
         }
         var card = model.Card;
         beforeScoring?.Invoke(card);
@@ -59,11 +66,22 @@ public static class ValidationRun
         using var predictions = new PredictionsCsv(predictionsDestination, card.ClassNames);
         var results = new List<SiteResult>();
         var estimates = new List<SampleEstimate>();
-        foreach (var site in sites)
+        for (int s = 0; s < sites.Count; s++)
         {
+            var site = sites[s];
             progress?.SiteStarted(site.Name);
-            var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation);
+            string manifest = PathDisplay.Of(site.ManifestPath);
+            var slicers = options.Subgroups.Select(g => new SliceCollector(card, schemas[s].HasPatientId, g.KeyFor(schemas[s], card, manifest),
+                SubgroupSpec.MaxLevels, max => new InputException($"--subgroup '{g.Name}' has more than {max} distinct values at this site.",
+                    $"Give band edges for a numeric column, e.g. --subgroup {g.Name}:40,60,75, or choose a column with fewer levels.", manifest))).ToList();
+            var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation, slicers);
             var (result, estimate) = Summarise(card, scored, development, intervals, cancellation);
+            if (options.Subgroups.Count > 0)
+            {
+                var headline = MetricCatalog.Headline(card.PositiveClass is not null);
+                var subgroups = options.Subgroups.Select((g, i) => g.Summarise(site.Name, slicers[i].Slices(), card, intervals, headline, cancellation)).ToList();
+                result = result with { Subgroups = subgroups, Warnings = [.. result.Warnings, .. Warnings.ForSubgroups(subgroups, card)] };
+            }
             results.Add(result);
             estimates.Add(estimate);
         }

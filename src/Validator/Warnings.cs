@@ -72,6 +72,20 @@ internal static class Warnings
         return warnings;
     }
 
+    /// <summary>Subgroup levels with few events or non-events (binary) or few examples of a class: one warning per subgroup naming them.</summary>
+    public static IEnumerable<ValidationWarning> ForSubgroups(IReadOnlyList<SubgroupResult> subgroups, ModelCard card)
+    {
+        foreach (var subgroup in subgroups)
+        {
+            var small = subgroup.Levels.Where(l => l.ClassCounts.Values.Any(c => c < MinEvents)).ToList();
+            if (small.Count == 0) continue;
+            yield return new(WarningCodes.SmallSubgroup,
+                $"In subgroup {subgroup.Name}, {string.Join("; ", small.Select(l => $"{l.Level} has {string.Join(" and ", l.ClassCounts.Select(c => $"{c.Value} {c.Key}"))}"))}: " +
+                $"fewer than {MinEvents} of a class (Riley et al. 2021), so its intervals are wide and its differences hard to tell from chance.",
+                small.ToDictionary(l => $"{subgroup.Name}={l.Level}", l => (double)l.N));
+        }
+    }
+
     /// <summary>"5, 9", or "0, 5, 8, 9, 11, ..." when there were more.</summary>
     private static string Values(UnseenLevels unseen) =>
         string.Join(", ", unseen.Values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + (unseen.MoreValues ? ", ..." : "");

@@ -59,6 +59,10 @@ internal sealed class ValidateSettings : CommandSettings
     [Description(DeviceOption.Help)]
     public string Device { get; init; } = "auto";
 
+    [CommandOption("--subgroup <NAME[:EDGES]>")]
+    [Description("Audit a subgroup at every site: an audit column group:NAME of the manifests or a model feature; each value is a level, or with edges (age:40,60,75) each band. Repeat for several.")]
+    public string[] Subgroups { get; init; } = [];
+
     public override ValidationResult Validate() =>
         string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("Pass --model FILE, the model.onnx to validate.")
         : Sites.Length == 0 ? ValidationResult.Error("Pass at least one --site DIR.")
@@ -70,6 +74,7 @@ internal sealed class ValidateSettings : CommandSettings
         Device = DeviceOption.Parse(Device),
         BatchSize = BatchSize,
         Intervals = new IntervalOptions { Level = Confidence, Resamples = Bootstrap, Seed = Seed },
+        Subgroups = Subgroups.Select(SubgroupSpec.Parse).ToList(),
     };
 }
 

@@ -21,7 +21,7 @@ internal static class ConsoleTables
         bool binary = results.Model.PositiveClass is not null;
         string level = $"{results.Intervals.Level * 100:0.#}% CI";
         var development = results.Development;
-        foreach (var metric in (binary ? AuditReport.BinaryHeadline : AuditReport.MulticlassHeadline).Select(MetricCatalog.Get))
+        foreach (var metric in MetricCatalog.Headline(binary).Select(MetricCatalog.Get))
         {
             // One small table per metric: each site's value beside its gap to development, in 80 columns.
             var table = new Table().Border(TableBorder.Simple)
@@ -41,6 +41,7 @@ internal static class ConsoleTables
                 (site.RowsSeenInTraining is { } seen ? $"; {seen:N0} of {site.N:N0} rows seen in training" : "") + (site.HeldOut ? "." : ": not an external estimate."));
         if (results.Pooled is { } pooled) WritePooled(console, pooled, results.Intervals.Level);
         if (results.Model.CrossValidation is { Scheme: "leave-one-site-out" } crossValidation) WriteExpectation(console, crossValidation, results, binary);
+        WriteSubgroups(console, results);
         if (binary) WriteNetBenefit(console, results);
         if (results.Model.OperatingPoint is { } point)
             console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({ConsoleText.Plain(point.Rule)}); every metric, at it and otherwise, is in results.json and the report.");
@@ -105,7 +106,7 @@ internal static class ConsoleTables
         var table = new Table().Border(TableBorder.Simple)
             .Title($"Expected at a new site (leave-one-site-out over {record.Folds.Count} training sites) and observed at {external.Count} external site{(external.Count == 1 ? "" : "s")}")
             .AddColumn("metric").AddColumn(new TableColumn("expected: mean (fold range)").RightAligned()).AddColumn(new TableColumn("observed (range)").RightAligned());
-        foreach (var metric in (binary ? AuditReport.BinaryHeadline : AuditReport.MulticlassHeadline).Select(MetricCatalog.Get))
+        foreach (var metric in MetricCatalog.Headline(binary).Select(MetricCatalog.Get))
         {
             if (!record.Spread.TryGetValue(metric.Key, out var spread)) continue;
             var observed = external.Select(s => s.Metrics.ValueOf(metric.Key)).OfType<double>().ToList();
@@ -115,6 +116,35 @@ internal static class ConsoleTables
                     : observed.Count == 1 ? ReportFormat.Value(metric, observed[0]) : ReportFormat.Range(metric, observed.Min(), observed.Max())));
         }
         console.Write(table);
+    }
+
+    /// <summary>Per subgroup, each site's levels with the first two headline metrics, and the largest difference in the first.</summary>
+    private static void WriteSubgroups(IAnsiConsole console, ValidationResults results)
+    {
+        var names = results.Sites.SelectMany(s => s.Subgroups ?? []).Select(g => g.Name).Distinct().ToList();
+        if (names.Count == 0) return;
+        var shown = MetricCatalog.Headline(results.Model.PositiveClass is not null).Take(2).Select(MetricCatalog.Get).ToList();
+        string percent = $"{results.Intervals.Level * 100:0.#}% CI";
+        foreach (string name in names)
+        {
+            var table = new Table().Border(TableBorder.Simple).Title($"Subgroup {ConsoleText.Markup(name)} ({percent})")
+                .AddColumn("site").AddColumn(ConsoleText.Markup(name)).AddColumn(new TableColumn("n").RightAligned());
+            foreach (var metric in shown) table.AddColumn(new TableColumn(Markup.Escape(metric.Label)).RightAligned().NoWrap());
+            var differences = new List<string>();
+            foreach (var site in results.Sites)
+            {
+                if (site.Subgroups?.FirstOrDefault(g => g.Name == name) is not { } subgroup) continue;
+                foreach (var level in subgroup.Levels)
+                    table.AddRow([ConsoleText.Markup(SiteName(site)), ConsoleText.Markup(level.Level), level.N.ToString(),
+                        .. shown.Select(m => Markup.Escape(ReportFormat.WithInterval(m, Get(level.Metrics, m.Key))))]);
+                if (subgroup.LargestDifference.TryGetValue(shown[0].Key, out var largest))
+                    differences.Add($"{ConsoleText.Markup(SiteName(site))}: {ConsoleText.Markup(largest.Highest)} − {ConsoleText.Markup(largest.Lowest)} = " +
+                        Markup.Escape(GapCell(shown[0], largest.Difference)));
+            }
+            console.Write(table);
+            if (differences.Count > 0)
+                console.MarkupLine($"Largest {Markup.Escape(shown[0].Label)} difference between levels: {string.Join("; ", differences)}.");
+        }
     }
 
     /// <summary>Thresholds the console shows; results.json and the report have the whole curve.</summary>

@@ -7,6 +7,14 @@ namespace Harness.Core.Metrics;
 /// </summary>
 public static class MetricCatalog
 {
+    /// <summary>The headline metrics (console tables, the report's per-site table, subgroup differences): binary models are judged on discrimination and calibration.</summary>
+    public static readonly IReadOnlyList<string> BinaryHeadline = [MetricKeys.Auroc, MetricKeys.CalibrationSlope, MetricKeys.OeRatio, MetricKeys.Ece];
+
+    /// <summary>Multiclass models have no calibration slope or O/E: accuracy and log loss take their place.</summary>
+    public static readonly IReadOnlyList<string> MulticlassHeadline = [MetricKeys.Auroc, MetricKeys.Accuracy, MetricKeys.Ece, MetricKeys.LogLoss];
+
+    public static IReadOnlyList<string> Headline(bool binary) => binary ? BinaryHeadline : MulticlassHeadline;
+
     public const string Discrimination = "discrimination";
     public const string AtThreshold = "at the operating threshold";
     public const string Calibration = "calibration";

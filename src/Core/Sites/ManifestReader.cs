@@ -140,7 +140,10 @@ public sealed class ManifestReader : IDisposable
 
             AppendContent(cells, _columnsByName);
             count++;
-            yield return new ManifestRow(line, id, patient, date, label, features);
+            yield return new ManifestRow(line, id, patient, date, label, features)
+            {
+                Groups = Schema.GroupColumnIndices.Length == 0 ? [] : Schema.GroupColumnIndices.Select(g => cells[g].Trim()).ToArray(),
+            };
         }
         _rowsDone = true;
         if (count == 0)

@@ -4,7 +4,8 @@ namespace Harness.Core.Sites;
 /// The columns of a manifest, read from its header. Reserved columns: <c>id</c> (required,
 /// unique within the site), <c>label</c> (required, the class name), <c>patient_id</c>
 /// (optional; rows of one patient stay on one side of every split) and <c>date</c> (optional,
-/// ISO-8601 acquisition date). Every other column is a numeric input feature.
+/// ISO-8601 acquisition date). A column named <c>group:NAME</c> is an audit column: text, never a
+/// model input, available to <c>validate --subgroup NAME</c>. Every other column is a numeric input feature.
 /// </summary>
 public sealed class ManifestSchema
 {
@@ -13,10 +14,15 @@ public sealed class ManifestSchema
     public const string PatientIdColumn = "patient_id";
     public const string DateColumn = "date";
 
+    /// <summary>The prefix of an audit column's name ("group:sex"): text for subgroups, never a model input.</summary>
+    public const string GroupPrefix = "group:";
+
     private static readonly string[] Reserved = [IdColumn, LabelColumn, PatientIdColumn, DateColumn];
 
-    private ManifestSchema(IReadOnlyList<string> columns, int id, int label, int? patientId, int? date, int[] featureColumns)
+    private ManifestSchema(IReadOnlyList<string> columns, int id, int label, int? patientId, int? date, int[] featureColumns, int[] groupColumns)
     {
+        GroupColumnIndices = groupColumns;
+        GroupNames = groupColumns.Select(i => columns[i][GroupPrefix.Length..]).ToArray();
         Columns = columns;
         IdIndex = id;
         LabelIndex = label;
@@ -30,6 +36,10 @@ public sealed class ManifestSchema
     public IReadOnlyList<string> FeatureNames { get; }
     public bool HasPatientId => PatientIdIndex is not null;
     public bool HasDate => DateIndex is not null;
+
+    /// <summary>The audit columns' names without the "group:" prefix, in column order (<see cref="ManifestRow.Groups"/>).</summary>
+    public IReadOnlyList<string> GroupNames { get; }
+    internal int[] GroupColumnIndices { get; }
 
     internal int IdIndex { get; }
     internal int LabelIndex { get; }
@@ -60,13 +70,17 @@ public sealed class ManifestSchema
         int label = Require(columns, LabelColumn, file, "the class name of each row");
         int? patient = Find(columns, PatientIdColumn);
         int? date = Find(columns, DateColumn);
+        int[] groups = Enumerable.Range(0, columns.Length).Where(i => columns[i].StartsWith(GroupPrefix, StringComparison.Ordinal)).ToArray();
+        if (groups.FirstOrDefault(i => columns[i].Length == GroupPrefix.Length, -1) is var unnamed and >= 0)
+            throw new InputException($"column {unnamed + 1} is named '{GroupPrefix}' with nothing after it.",
+                $"Name the audit column, e.g. {GroupPrefix}sex.", file, 1, unnamed + 1);
         int[] features = Enumerable.Range(0, columns.Length)
-            .Where(i => !Reserved.Contains(columns[i], StringComparer.Ordinal))
+            .Where(i => !Reserved.Contains(columns[i], StringComparer.Ordinal) && !groups.Contains(i))
             .ToArray();
         if (features.Length == 0)
             throw new InputException("the manifest has no feature columns.",
                 $"Add at least one numeric column besides {string.Join(", ", Reserved)}.", file, 1);
-        return new ManifestSchema(columns, id, label, patient, date, features);
+        return new ManifestSchema(columns, id, label, patient, date, features, groups);
     }
 
     /// <summary>

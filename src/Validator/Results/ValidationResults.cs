@@ -115,6 +115,9 @@ public sealed record SiteResult
 
     public required CalibrationCurve Calibration { get; init; }
 
+    /// <summary>Each --subgroup: every metric per level, and the largest difference between levels (null without --subgroup).</summary>
+    public IReadOnlyList<SubgroupResult>? Subgroups { get; init; }
+
     /// <summary>Net benefit of the model, of treating all and of treating none over thresholds 0.05-0.50 (binary models only).</summary>
     public DecisionCurve? DecisionCurve { get; init; }
 
@@ -134,3 +137,13 @@ public sealed record CalibrationCurve(string Kind, string? Class, IReadOnlyList<
 
 /// <summary>Something that limits what a number can mean, computed from the data: a code, a sentence, and the numbers behind it.</summary>
 public sealed record ValidationWarning(string Code, string Message, IReadOnlyDictionary<string, double> Numbers);
+
+/// <summary>One subgroup of a site: each level's metrics, and per headline metric the largest difference between two levels.</summary>
+/// <param name="Edges">The band edges of a numeric subgroup; null when each value is a level.</param>
+public sealed record SubgroupResult(string Name, IReadOnlyList<double>? Edges, IReadOnlyList<SubgroupLevel> Levels,
+    IReadOnlyDictionary<string, SubgroupDifference> LargestDifference);
+
+public sealed record SubgroupLevel(string Level, int N, IReadOnlyDictionary<string, int> ClassCounts, MetricSet Metrics);
+
+/// <summary>The level with the highest value minus the one with the lowest, with the interval of that difference.</summary>
+public sealed record SubgroupDifference(string Highest, string Lowest, MetricValue Difference);

@@ -33,6 +33,9 @@ public static class WarningCodes
     /// <summary>Some rows (under half) of a site that is not internal were in the training data.</summary>
     public const string RowsSeenInTraining = "rows_seen_in_training";
 
+    /// <summary>A subgroup level has fewer than 100 of a class.</summary>
+    public const string SmallSubgroup = "small_subgroup";
+
     /// <summary>--device auto fell back to the CPU.</summary>
     public const string CpuFallback = "cpu_fallback";
 

@@ -58,12 +58,53 @@ internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISit
         _labels.AddRange(batch.Labels.Span);
         _probabilities.AddRange(batch.Probabilities.Span);
         if (_clusters is null) return;
-        foreach (var row in batch.Rows)
-            _clusters.Add(_patients.TryGetValue(row.PatientId, out int patient) ? patient : _patients[row.PatientId] = _patients.Count);
+        foreach (var row in batch.Rows) AddPatient(row);
     }
+
+    /// <summary>One row of a batch (<paramref name="r"/>): what a slice of the site keeps.</summary>
+    public void Add(in ScoredBatch batch, int r)
+    {
+        _labels.Add(batch.Labels.Span[r]);
+        _probabilities.AddRange(batch.ProbabilitiesOf(r));
+        if (_clusters is not null) AddPatient(batch.Rows[r]);
+    }
+
+    private void AddPatient(ManifestRow row) =>
+        _clusters!.Add(_patients.TryGetValue(row.PatientId, out int patient) ? patient : _patients[row.PatientId] = _patients.Count);
 
     public ScoredExamples Examples() =>
         new(card.ClassNames, card.PositiveClassIndex, _labels.ToArray(), _probabilities.ToArray()) { Clusters = _clusters?.ToArray() };
+}
+
+/// <summary>
+/// Splits a site into slices by a key of each row (a subgroup's level), keeping each slice's
+/// examples as <see cref="ExampleCollector"/> does. At most <paramref name="maxSlices"/> keys; more is
+/// an error <paramref name="tooMany"/> words.
+/// </summary>
+internal sealed class SliceCollector(ModelCard card, bool hasPatientId, SliceCollector.KeyOf keyOf, int maxSlices, Func<int, Exception> tooMany)
+    : ISiteObserver
+{
+    public delegate string KeyOf(ManifestRow row, ReadOnlySpan<float> features);
+
+    private readonly Dictionary<string, ExampleCollector> _slices = new(StringComparer.Ordinal);
+
+    public void Observe(in ScoredBatch batch)
+    {
+        for (int r = 0; r < batch.Count; r++)
+        {
+            string key = keyOf(batch.Rows[r], batch.FeaturesOf(r));
+            if (!_slices.TryGetValue(key, out var slice))
+            {
+                if (_slices.Count == maxSlices) throw tooMany(maxSlices);
+                _slices[key] = slice = new ExampleCollector(card, hasPatientId);
+            }
+            slice.Add(batch, r);
+        }
+    }
+
+    /// <summary>Each slice's examples, by key in ordinal order.</summary>
+    public IReadOnlyList<(string Key, ScoredExamples Examples)> Slices() =>
+        _slices.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, s.Value.Examples())).ToList();
 }
 
 /// <summary>Per model feature, the rows where it was missing.</summary>

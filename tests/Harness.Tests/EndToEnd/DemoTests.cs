@@ -46,6 +46,8 @@ public sealed class DemoTests(DemoRunFixture demo) : IClassFixture<DemoRunFixtur
         Assert.Equal([true, true, false, false], results.Sites.Select(s => s.HeldOut));
         Assert.Equal([0L, 0L, 303L, 294L], results.Sites.Select(s => s.RowsSeenInTraining!.Value));
         Assert.Equal([123, 200, 303, 294], results.Sites.Select(s => s.N));
+        Assert.All(results.Sites, s => Assert.Equal(["0", "1"], s.Subgroups!.Single(g => g.Name == "sex").Levels.Select(l => l.Level)));
+        Assert.All(results.Sites, s => Assert.Equal(s.N, s.Subgroups!.Single().Levels.Sum(l => l.N)));
         Assert.Equal(115.0 / 123, results.Sites[0].Prevalence!.Value, 1e-12);
         Assert.Equal(149.0 / 200, results.Sites[1].Prevalence!.Value, 1e-12);
         Assert.Equal(["cleveland", "hungary"], results.Model.TrainingSites.Select(s => s.Name));

@@ -25,6 +25,24 @@ public class ManifestSchemaTests
     }
 
     [Fact]
+    public void Audit_columns_are_never_features()
+    {
+        var schema = Schema("id", "group:ward", "label", "age", "group:sex", "chol");
+
+        Assert.Equal(["age", "chol"], schema.FeatureNames);
+        Assert.Equal(["ward", "sex"], schema.GroupNames);
+        Assert.Equal([1, 4], schema.GroupColumnIndices);
+    }
+
+    [Fact]
+    public void An_audit_column_without_a_name_is_refused()
+    {
+        var error = Assert.Throws<InputException>(() => Schema("id", "label", "age", "group:"));
+        Assert.Equal((1L, 4), (error.Line!.Value, error.Column!.Value));
+        Assert.Contains("group:sex", error.Fix);
+    }
+
+    [Fact]
     public void Header_names_are_trimmed()
     {
         var schema = Schema(" id", "label ", " age ");
