@@ -17,12 +17,22 @@ public sealed record ValidationOptions
 
     /// <summary>Confidence level, bootstrap resamples and seed of every interval.</summary>
     public IntervalOptions Intervals { get; init; } = new();
+
+    /// <summary>--from/--to: only the rows dated within it are validated (undated rows are left out); null: every row.</summary>
+    public DateWindow? Window { get; init; }
+
+    /// <summary>--by: slice each site's dated rows into calendar periods, each with every metric, and test for a trend; null: no slicing.</summary>
+    public PeriodUnit? By { get; init; }
 }
 
 /// <summary>
 /// `harness validate`: score a Harness ONNX model on each site and compare with its development
-/// reference, every number with its interval; pool the external sites (<see cref="SitePooling"/>). Every site's folder and header are checked against
-/// the model before any scoring.
+/// reference, every number with its interval; pool the external sites (<see cref="SitePooling"/>).
+/// Every site's folder and header are checked against the model before any scoring, and so are its
+/// dates when --from/--to or --by needs them. With a window, rows outside it are left out before
+/// scoring; with --by, each site is also sliced into periods (<see cref="PeriodSlicer"/>), each
+/// period gets every metric, and AUROC, O/E and the calibration slope a trend over them
+/// (<see cref="PeriodTrend"/>).
 /// </summary>
 public static class ValidationRun
 {
@@ -34,6 +44,7 @@ public static class ValidationRun
     {
         if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.", "Change --batch-size.");
         options.Intervals.Validate();
+        options.Window?.Validate();
         if (siteFolders.Count == 0) throw new InputException("no site was given.", "Pass at least one --site DIR.");
         var started = DateTimeOffset.UtcNow;
         var sites = siteFolders.Select(SiteFolder.Open).ToList();
@@ -42,11 +53,14 @@ public static class ValidationRun
 
         using var model = HarnessModel.Load(modelPath, options.Device);
         progress?.DeviceChosen(model.Execution);
+        var hasPatientId = new List<bool>();
         foreach (var site in sites)
         {
             using var reader = ManifestReader.Open(site);
             reader.Schema.AlignTo(model.Card.FeatureNames, PathDisplay.Of(site.ManifestPath), "the model");
+            hasPatientId.Add(reader.Schema.HasPatientId);
         }
+        foreach (var site in sites) CheckDates(site, options);
         var card = model.Card;
         beforeScoring?.Invoke(card);
 
@@ -59,11 +73,19 @@ public static class ValidationRun
         using var predictions = new PredictionsCsv(predictionsDestination, card.ClassNames);
         var results = new List<SiteResult>();
         var estimates = new List<SampleEstimate>();
-        foreach (var site in sites)
+        for (int s = 0; s < sites.Count; s++)
         {
+            var site = sites[s];
             progress?.SiteStarted(site.Name);
-            var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation);
+            var filter = options.Window is { } window ? new WindowFilter(window) : null;
+            var slicer = options.By is { } by ? new PeriodSlicer(card, hasPatientId[s], by, options.Window) : null;
+            var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation,
+                slicer is null ? null : [slicer], filter);
             var (result, estimate) = Summarise(card, scored, development, intervals, cancellation);
+            if (filter is not null)
+                result = result with { Window = new WindowCounts(filter.Window.From, filter.Window.To, filter.DatedOutside, filter.Undated) };
+            if (slicer is not null) result = WithPeriods(result, card, slicer, intervals, cancellation);
+            if (filter is not null || slicer is not null) result = result with { Warnings = [.. result.Warnings, .. Warnings.ForDates(result, card.PositiveClass)] };
             results.Add(result);
             estimates.Add(estimate);
         }
@@ -94,6 +116,61 @@ public static class ValidationRun
             Sites = results,
             Pooled = SitePooling.Pool(results.Select((r, i) => (r.Name, r.HeldOut, estimates[i])).ToList(), intervals.Level),
             Warnings = Warnings.ForRun(card, developmentExamples, model.Execution),
+        };
+    }
+
+    /// <summary>
+    /// The dates --from/--to and --by need, checked before anything is scored: the manifest has a
+    /// date column, and at least one row is dated (within the window, when one is given). The
+    /// rows are read until the first such row, which is usually the first row.
+    /// </summary>
+    private static void CheckDates(SiteFolder site, ValidationOptions options)
+    {
+        if (options.Window is null && options.By is null) return;
+        string file = PathDisplay.Of(site.ManifestPath);
+        string asking = options.Window is null ? $"--by {Period.Name(options.By!.Value)}"
+            : options.By is null ? "--from/--to" : $"--from/--to and --by {Period.Name(options.By.Value)}";
+        using var reader = ManifestReader.Open(site);
+        if (!reader.Schema.HasDate)
+            throw new InputException($"{asking} need{(options.Window is null ? "s" : "")} each row's date, but this manifest has no '{ManifestSchema.DateColumn}' column.",
+                $"Add a '{ManifestSchema.DateColumn}' column (YYYY-MM-DD) to the manifest, or leave out {asking}.", file);
+        if (options.Window is { } window)
+        {
+            var filter = new WindowFilter(window);
+            if (!reader.ReadRows().Any(filter.Keep)) throw SiteScorer.NoRowInWindow(filter, file);
+        }
+        else if (!reader.ReadRows().Any(r => r.Date is not null))
+            throw new InputException($"{asking} needs each row's date, but no row of this manifest has one (its '{ManifestSchema.DateColumn}' column is empty).",
+                $"Fill in the '{ManifestSchema.DateColumn}' column (YYYY-MM-DD), or leave out {asking}.", file);
+    }
+
+    /// <summary>The site's periods, each with every catalog metric (its own resamples: sample key "site/period"), and the trend over them.</summary>
+    private static SiteResult WithPeriods(SiteResult result, ModelCard card, PeriodSlicer slicer, IntervalOptions intervals, CancellationToken cancellation)
+    {
+        double? threshold = card.OperatingPoint?.Threshold;
+        var periods = new List<PeriodResult>();
+        var estimates = new List<(string Label, double Time, SampleEstimate Estimate)>();
+        foreach (var (period, examples) in slicer.Periods())
+        {
+            var estimate = MetricEstimator.Estimate(examples, threshold, intervals, $"{result.Name}/{period.Label}", cancellation);
+            var counts = examples.ClassCounts();
+            periods.Add(new PeriodResult
+            {
+                Label = period.Label,
+                From = period.First,
+                To = period.Last,
+                MidpointYear = period.MidpointYear,
+                N = examples.Count,
+                ClassCounts = card.ClassNames.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => counts[x.i]),
+                Metrics = estimate.Metrics,
+            });
+            estimates.Add((period.Label, period.MidpointYear, estimate));
+        }
+        return result with
+        {
+            Periods = new PeriodBreakdown(Period.Name(slicer.By), periods),
+            UndatedRows = slicer.Undated,
+            Trend = PeriodTrend.Fit(estimates, intervals.Level),
         };
     }
 
