@@ -5,7 +5,14 @@ Same columns, labels and value ranges as sites/heart/cleveland/manifest.csv; fea
 independently from rough marginals of the UCI heart data, the label from a logistic model of a
 few of them (so a trained model has signal to rank). Not clinical data; not for accuracy claims.
 
+With --from/--to, a date column too: each row's date uniform over those days (both included),
+rows in date order, --undated of them (a share) left without a date; with --noise-per-year P,
+the label of a row dated k years after --from is replaced by a fair coin with probability
+min(1, P k), so discrimination drifts down over the years. The dates and the noise come from
+their own random stream: the features and labels of a seed are the same with or without them.
+
     bench/make-heart-site.py --rows 1000000 --seed 7 --out /tmp/big-site
+    bench/make-heart-site.py --rows 1000000 --seed 7 --from 2015-01-01 --to 2024-12-31 --undated 0.01 --out /tmp/dated
 """
 import argparse
 import os
@@ -18,7 +25,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", required=True, help="site folder to write manifest.csv into")
+    parser.add_argument("--from", dest="first", help="first date (YYYY-MM-DD): adds a date column")
+    parser.add_argument("--to", dest="last", help="last date (YYYY-MM-DD)")
+    parser.add_argument("--undated", type=float, default=0.0, help="share of rows without a date")
+    parser.add_argument("--noise-per-year", type=float, default=0.0, help="growth per year of the share of labels replaced by a coin")
     args = parser.parse_args()
+    if (args.first is None) != (args.last is None):
+        parser.error("--from and --to go together")
 
     n, rng = args.rows, np.random.default_rng(args.seed)
     age = np.clip(np.rint(rng.normal(54, 9, n)), 28, 77)
@@ -39,19 +52,31 @@ def main() -> None:
              + 0.8 * exang + 0.5 * oldpeak + 0.7 * ca + 1.0 * (thal == 7))
     disease = rng.random(n) < 1 / (1 + np.exp(-logit))
 
+    dates = None
+    if args.first is not None:
+        dated = np.random.default_rng([args.seed, 1])  # its own stream: the columns above do not change
+        first, last = np.datetime64(args.first, "D"), np.datetime64(args.last, "D")
+        days = np.sort(dated.integers(0, int((last - first).astype(int)) + 1, n))
+        when = first + days.astype("timedelta64[D]")
+        years = when.astype("datetime64[Y]").astype(int) - first.astype("datetime64[Y]").astype(int)
+        coin = dated.random(n) < np.minimum(1.0, args.noise_per_year * years)
+        disease = np.where(coin, dated.random(n) < 0.5, disease)
+        dates = np.where(dated.random(n) < args.undated, "", np.datetime_as_string(when, unit="D"))
+
     os.makedirs(args.out, exist_ok=True)
     columns = [age, sex, cp, trestbps, chol, fbs, restecg, thalach, exang, oldpeak, slope, ca, thal]
     table = np.column_stack(columns)
     width = len(str(n))
     with open(os.path.join(args.out, "manifest.csv"), "w", encoding="ascii", newline="\n") as f:
-        f.write("id,label,age,sex,cp,trestbps,chol,fbs,restecg,thalach,exang,oldpeak,slope,ca,thal\n")
+        f.write("id,label," + ("date," if dates is not None else "") + "age,sex,cp,trestbps,chol,fbs,restecg,thalach,exang,oldpeak,slope,ca,thal\n")
         chunk = 100_000
         for start in range(0, n, chunk):
             stop = min(n, start + chunk)
             values = np.char.mod("%.1f", table[start:stop])
             lines = []
             for i in range(start, stop):
-                lines.append(f"big-{i + 1:0{width}d},{'disease' if disease[i] else 'no_disease'}," + ",".join(values[i - start]))
+                date = "" if dates is None else dates[i] + ","
+                lines.append(f"big-{i + 1:0{width}d},{'disease' if disease[i] else 'no_disease'},{date}" + ",".join(values[i - start]))
             f.write("\n".join(lines) + "\n")
 
 

@@ -40,7 +40,8 @@ public static class HarnessApp
             config.AddCommand<TrainCommand>("train")
                 .WithExample("train", "--site", "sites/heart/cleveland", "--site", "sites/heart/hungary", "--positive-class", "disease", "--out", "runs/heart");
             config.AddCommand<ValidateCommand>("validate")
-                .WithExample("validate", "--model", "runs/heart/model.onnx", "--site", "sites/heart/switzerland", "--site", "sites/heart/va-long-beach", "--out", "runs/heart-validation");
+                .WithExample("validate", "--model", "runs/heart/model.onnx", "--site", "sites/heart/switzerland", "--site", "sites/heart/va-long-beach", "--out", "runs/heart-validation")
+                .WithExample("validate", "--model", "runs/heart/model.onnx", "--site", "DATED_SITE", "--from", "2015-01-01", "--to", "2020-12-31", "--by", "year", "--out", "runs/by-year");
         });
 
         try

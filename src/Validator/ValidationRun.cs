@@ -20,12 +20,22 @@ public sealed record ValidationOptions
 
     /// <summary>Subgroups to audit at every site (--subgroup).</summary>
     public IReadOnlyList<SubgroupSpec> Subgroups { get; init; } = [];
+
+    /// <summary>--from/--to: only the rows dated within it are validated (undated rows are left out); null: every row.</summary>
+    public DateWindow? Window { get; init; }
+
+    /// <summary>--by: slice each site's dated rows into calendar periods, each with every metric, and test for a trend; null: no slicing.</summary>
+    public PeriodUnit? By { get; init; }
 }
 
 /// <summary>
 /// `harness validate`: score a Harness ONNX model on each site and compare with its development
-/// reference, every number with its interval; pool the external sites (<see cref="SitePooling"/>). Every site's folder and header are checked against
-/// the model before any scoring.
+/// reference, every number with its interval; pool the external sites (<see cref="SitePooling"/>).
+/// Every site's folder and header are checked against the model before any scoring, and so are its
+/// dates when --from/--to or --by needs them. With a window, rows outside it are left out before
+/// scoring; with --by, each site is also sliced into periods (<see cref="PeriodSlicer"/>), each
+/// period gets every metric, and AUROC, O/E and the calibration slope a trend over them
+/// (<see cref="PeriodTrend"/>).
 /// </summary>
 public static class ValidationRun
 {
@@ -37,6 +47,7 @@ public static class ValidationRun
     {
         if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.", "Change --batch-size.");
         options.Intervals.Validate();
+        options.Window?.Validate();
         if (siteFolders.Count == 0) throw new InputException("no site was given.", "Pass at least one --site DIR.");
         var started = DateTimeOffset.UtcNow;
         var sites = siteFolders.Select(SiteFolder.Open).ToList();
@@ -54,6 +65,7 @@ public static class ValidationRun
             foreach (var subgroup in options.Subgroups) subgroup.KeyFor(reader.Schema, model.Card, manifest); // before any scoring
             schemas.Add(reader.Schema);
         }
+        foreach (var site in sites) CheckDates(site, options);
         var card = model.Card;
         beforeScoring?.Invoke(card);
 
@@ -74,8 +86,15 @@ public static class ValidationRun
             var slicers = options.Subgroups.Select(g => new SliceCollector(card, schemas[s].HasPatientId, g.KeyFor(schemas[s], card, manifest),
                 SubgroupSpec.MaxLevels, max => new InputException($"--subgroup '{g.Name}' has more than {max} distinct values at this site.",
                     $"Give band edges for a numeric column, e.g. --subgroup {g.Name}:40,60,75, or choose a column with fewer levels.", manifest))).ToList();
-            var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation, slicers);
+            var filter = options.Window is { } window ? new WindowFilter(window) : null;
+            var slicer = options.By is { } by ? new PeriodSlicer(card, schemas[s].HasPatientId, by, options.Window) : null;
+            var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation,
+                [.. slicers, .. slicer is null ? Array.Empty<ISiteObserver>() : [slicer]], filter);
             var (result, estimate) = Summarise(card, scored, development, intervals, cancellation);
+            if (filter is not null)
+                result = result with { Window = new WindowCounts(filter.Window.From, filter.Window.To, filter.DatedOutside, filter.Undated) };
+            if (slicer is not null) result = WithPeriods(result, card, slicer, intervals, cancellation);
+            if (filter is not null || slicer is not null) result = result with { Warnings = [.. result.Warnings, .. Warnings.ForDates(result, card.PositiveClass)] };
             if (options.Subgroups.Count > 0)
             {
                 var headline = MetricCatalog.Headline(card.PositiveClass is not null);
@@ -112,6 +131,60 @@ public static class ValidationRun
             Sites = results,
             Pooled = SitePooling.Pool(results.Select((r, i) => (r.Name, r.HeldOut, estimates[i])).ToList(), intervals.Level),
             Warnings = Warnings.ForRun(card, developmentExamples, model.Execution),
+        };
+    }
+
+    /// <summary>
+    /// The dates --from/--to and --by need, checked before anything is scored: the manifest has a
+    /// date column, and at least one row is dated (within the window, when one is given). The
+    /// rows are read until the first such row, which is usually the first row.
+    /// </summary>
+    private static void CheckDates(SiteFolder site, ValidationOptions options)
+    {
+        if (options.Window is null && options.By is null) return;
+        string file = PathDisplay.Of(site.ManifestPath);
+        string asking = options.Window is null ? $"--by {Period.Name(options.By!.Value)}"
+            : options.By is null ? "--from/--to" : $"--from/--to and --by {Period.Name(options.By.Value)}";
+        using var reader = ManifestReader.Open(site);
+        if (!reader.Schema.HasDate)
+            throw new InputException($"{asking} need{(options.Window is null ? "s" : "")} each row's date, but this manifest has no '{ManifestSchema.DateColumn}' column.",
+                $"Add a '{ManifestSchema.DateColumn}' column (YYYY-MM-DD) to the manifest, or leave out {asking}.", file);
+        if (options.Window is { } window)
+        {
+            var filter = new WindowFilter(window);
+            if (!reader.ReadRows().Any(filter.Keep)) throw SiteScorer.NoRowInWindow(filter, file);
+        }
+        else if (!reader.ReadRows().Any(r => r.Date is not null))
+            throw new InputException($"{asking} needs each row's date, but no row of this manifest has one (its '{ManifestSchema.DateColumn}' column is empty).",
+                $"Fill in the '{ManifestSchema.DateColumn}' column (YYYY-MM-DD), or leave out {asking}.", file);
+    }
+
+    /// <summary>The site's periods, each with every catalog metric (its own resamples: sample key "site/period"), and the trend over them.</summary>
+    private static SiteResult WithPeriods(SiteResult result, ModelCard card, PeriodSlicer slicer, IntervalOptions intervals, CancellationToken cancellation)
+    {
+        double? threshold = card.OperatingPoint?.Threshold;
+        var periods = new List<PeriodResult>();
+        var estimates = new List<(string Label, double Time, SampleEstimate Estimate)>();
+        foreach (var (period, examples) in slicer.Periods())
+        {
+            var estimate = MetricEstimator.Estimate(examples, threshold, intervals, $"{result.Name}/{period.Label}", cancellation);
+            var counts = examples.ClassCounts();
+            periods.Add(new PeriodResult
+            {
+                Label = period.Label,
+                From = period.First,
+                To = period.Last,
+                MidpointYear = period.MidpointYear,
+                N = examples.Count,
+                ClassCounts = card.ClassNames.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => counts[x.i]),
+                Metrics = estimate.Metrics,
+            });
+            estimates.Add((period.Label, period.MidpointYear, estimate));
+        }
+        return result with
+        {
+            Periods = new PeriodBreakdown(Period.Name(slicer.By), periods),
+            Trend = PeriodTrend.Fit(estimates, intervals.Level),
         };
     }
 

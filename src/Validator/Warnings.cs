@@ -86,6 +86,56 @@ internal static class Warnings
         }
     }
 
+    /// <summary>How many small periods <see cref="ForDates"/> names before "and N more".</summary>
+    public const int PeriodsNamed = 6;
+
+    /// <summary>
+    /// --from/--to and --by: rows without a date (left out of the window, or in the site's metrics but
+    /// in no period), and periods with fewer than <see cref="MinEvents"/> events or non-events (any
+    /// class, for multiclass models), named in one warning.
+    /// </summary>
+    /// <param name="positiveClass">The binary model's positive class; null for multiclass.</param>
+    public static List<ValidationWarning> ForDates(SiteResult site, string? positiveClass)
+    {
+        var warnings = new List<ValidationWarning>();
+        if (site.Window is { UndatedLeftOut: > 0 } window)
+            warnings.Add(new(WarningCodes.UndatedRows,
+                $"{Rows(window.UndatedLeftOut)} without a date {(window.UndatedLeftOut == 1 ? "was" : "were")} left out by --from/--to: no one can say {(window.UndatedLeftOut == 1 ? "it falls" : "they fall")} in the window, so no metric counts {(window.UndatedLeftOut == 1 ? "it" : "them")}.",
+                new Dictionary<string, double> { ["undated_rows"] = window.UndatedLeftOut }));
+        if (site.Periods is not null && site.UndatedRows is > 0 and var undated)
+            warnings.Add(new(WarningCodes.UndatedRows,
+                $"{Thousands(undated)} of {Thousands(site.N)} rows have no date: they count in the site's metrics but in no period.",
+                new Dictionary<string, double> { ["undated_rows"] = undated, ["n"] = site.N }));
+        if (site.Periods is not { } periods) return warnings;
+
+        var small = new List<(string Label, string Counts, double Fewest)>();
+        foreach (var period in periods.List)
+        {
+            if (positiveClass is not null)
+            {
+                int events = period.ClassCounts.GetValueOrDefault(positiveClass), nonEvents = period.N - events;
+                if (events < MinEvents || nonEvents < MinEvents)
+                    small.Add((period.Label, $"{events} events, {nonEvents} non-events", Math.Min(events, nonEvents)));
+            }
+            else if (period.ClassCounts.Where(c => c.Value < MinEvents).ToList() is { Count: > 0 } few)
+                small.Add((period.Label, string.Join(", ", few.Select(c => $"{c.Value} '{c.Key}'")), few.Min(c => c.Value)));
+        }
+        if (small.Count > 0)
+        {
+            string named = string.Join("; ", small.Take(PeriodsNamed).Select(p => $"{p.Label} ({p.Counts})"))
+                + (small.Count > PeriodsNamed ? $"; and {small.Count - PeriodsNamed} more" : "");
+            string what = positiveClass is not null ? "events or non-events" : "examples of some class";
+            warnings.Add(new(WarningCodes.FewEventsInPeriods,
+                $"{small.Count} of {periods.List.Count} {periods.By} periods {(small.Count == 1 ? "has" : "have")} fewer than {MinEvents} {what} (Riley et al. 2021), so {(small.Count == 1 ? "its" : "their")} intervals are wide and {(small.Count == 1 ? "it weighs" : "they weigh")} little in the trend: {named}.",
+                small.ToDictionary(p => p.Label, p => p.Fewest)));
+        }
+        return warnings;
+    }
+
+    private static string Rows(long n) => n == 1 ? "1 row" : $"{Thousands(n)} rows";
+
+    private static string Thousands(long n) => n.ToString("#,0", CultureInfo.InvariantCulture);
+
     /// <summary>"5, 9", or "0, 5, 8, 9, 11, ..." when there were more.</summary>
     private static string Values(UnseenLevels unseen) =>
         string.Join(", ", unseen.Values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + (unseen.MoreValues ? ", ..." : "");

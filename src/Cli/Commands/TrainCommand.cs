@@ -131,11 +131,6 @@ internal sealed class TrainSettings : CommandSettings
         : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("Pass --out RUN_DIR, the folder to create.")
         : ValidationResult.Success();
 
-    private static DateOnly? Date(string? text, string option) =>
-        text is null ? null
-        : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) ? date
-        : throw new Harness.Core.InputException($"{option} '{text}' is not a date.", $"Write {option} YYYY-MM-DD, e.g. {option} 2019-01-01.");
-
     [CommandOption("--config <FILE>")]
     [Description("A JSON file of training settings, shaped as training.json's \"config\" (every setting optional); options given on the command line override it.")]
     public string? Config { get; init; }
@@ -187,8 +182,8 @@ internal sealed class TrainSettings : CommandSettings
             PositiveClass = Pick("--positive-class", () => PositiveClass, start.PositiveClass),
             Device = Pick("--device", () => DeviceOption.Parse(Device), start.Device),
             Threshold = Pick("--threshold", () => Threshold, start.Threshold),
-            From = Pick("--from", () => Date(From, "--from"), start.From),
-            Until = Pick("--until", () => Date(Until, "--until"), start.Until),
+            From = Pick("--from", () => DateOption.Parse(From, "--from"), start.From),
+            Until = Pick("--until", () => DateOption.Parse(Until, "--until"), start.Until),
             Categorical = Pick("--categorical", () => TrainingOptions.ParseColumns(Categorical, "--categorical"), start.Categorical),
             CreatedUtc = CreatedUtc is null ? null
                 : DateTimeOffset.TryParse(CreatedUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created)

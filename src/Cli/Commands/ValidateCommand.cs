@@ -63,6 +63,18 @@ internal sealed class ValidateSettings : CommandSettings
     [Description("Audit a subgroup at every site: an audit column group:NAME of the manifests or a model feature; each value is a level, or with edges (age:40,60,75) each band. Repeat for several.")]
     public string[] Subgroups { get; init; } = [];
 
+    [CommandOption("--from <DATE>")]
+    [Description("Validate only the rows dated on or after DATE (YYYY-MM-DD); undated rows are then left out. Rows left out are not scored, and are counted.")]
+    public string? From { get; init; }
+
+    [CommandOption("--to <DATE>")]
+    [Description("Validate only the rows dated on or before DATE (YYYY-MM-DD); undated rows are then left out.")]
+    public string? To { get; init; }
+
+    [CommandOption("--by <PERIOD>")]
+    [Description("Also slice each site's dated rows into calendar periods: year, quarter or month. Each period gets every metric with its interval, and AUROC, O/E and the calibration slope a test for trend. Needs a 'date' column.")]
+    public string? By { get; init; }
+
     public override ValidationResult Validate() =>
         string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("Pass --model FILE, the model.onnx to validate.")
         : Sites.Length == 0 ? ValidationResult.Error("Pass at least one --site DIR.")
@@ -75,6 +87,8 @@ internal sealed class ValidateSettings : CommandSettings
         BatchSize = BatchSize,
         Intervals = new IntervalOptions { Level = Confidence, Resamples = Bootstrap, Seed = Seed },
         Subgroups = Subgroups.Select(SubgroupSpec.Parse).ToList(),
+        Window = From is null && To is null ? null : new DateWindow(DateOption.Parse(From, "--from"), DateOption.Parse(To, "--to")),
+        By = By is null ? null : Period.ParseUnit(By),
     };
 }
 
@@ -85,6 +99,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
     {
         var options = settings.ToOptions();
         options.Intervals.Validate();
+        options.Window?.Validate();
         // The files named on the command line, before anything is created.
         HarnessModel.CheckFile(settings.Model!);
         foreach (var site in settings.Sites) SiteFolder.Open(site);

@@ -8,7 +8,8 @@ namespace Harness.Cli.Rendering;
 /// <summary>
 /// What `harness validate` prints: the headline metrics with their intervals, the gaps to
 /// development marked when they are distinguishable and worse, the metrics pooled over the
-/// external sites (or why there are none), the warnings, and the verdicts.
+/// external sites (or why there are none), each site's date window and periods with their trend
+/// (--from/--to, --by), the warnings, and the verdicts.
 /// results.json and the PDF carry every catalog metric. Names, paths and messages go through
 /// <see cref="ConsoleText"/>: a site folder named "[red]x[/]" prints as it is named.
 /// </summary>
@@ -41,6 +42,7 @@ internal static class ConsoleTables
                 (site.RowsSeenInTraining is { } seen ? $"; {seen:N0} of {site.N:N0} rows seen in training" : "") + (site.HeldOut ? "." : ": not an external estimate."));
         if (results.Pooled is { } pooled) WritePooled(console, pooled, results.Intervals.Level);
         if (results.Model.CrossValidation is { Scheme: "leave-one-site-out" } crossValidation) WriteExpectation(console, crossValidation, results, binary);
+        foreach (var site in results.Sites) WriteDates(console, site, results.Model.PositiveClass, results.Intervals.Level);
         WriteSubgroups(console, results);
         if (binary) WriteNetBenefit(console, results);
         if (results.Model.OperatingPoint is { } point)
@@ -95,6 +97,78 @@ internal static class ConsoleTables
                 console.MarkupLine($"{Markup.Escape(label)}: {ConsoleText.Markup(site)} left out ({ConsoleText.Markup(left)}).");
         }
     }
+
+    /// <summary>The metrics of the period table: AUROC, the calibration slope and O/E for binary models; AUROC and accuracy otherwise.</summary>
+    internal static readonly string[] PeriodColumns = [MetricKeys.Auroc, MetricKeys.CalibrationSlope, MetricKeys.OeRatio];
+
+    private static readonly string[] MulticlassPeriodColumns = [MetricKeys.Auroc, MetricKeys.Accuracy];
+
+    /// <summary>
+    /// --from/--to: the rows the window left out. --by: a table of the periods (n, events, the
+    /// headline metrics with their intervals), then one line per metric for its trend.
+    /// </summary>
+    private static void WriteDates(IAnsiConsole console, SiteResult site, string? positive, double level)
+    {
+        bool binary = positive is not null;
+        string name = ConsoleText.Markup(site.Name);
+        if (site.Window is { } window)
+            console.MarkupLine($"{name}: {ReportFormat.Count(site.N)} rows within --from/--to ({Markup.Escape(new Validator.DateWindow(window.From, window.To).ToString())}); " +
+                $"{Rows(window.DatedOutside)} dated outside the window, {Rows(window.UndatedLeftOut)} undated left out.");
+        if (site.Periods is not { } periods) return;
+
+        string percent = $"{level * 100:0.#}%";
+        var metrics = (binary ? PeriodColumns : MulticlassPeriodColumns).Select(MetricCatalog.Get).ToList();
+        // No padding, only the border's one space between columns: a month, its size and events, and three values with intervals fit in 80 columns.
+        var narrow = new Padding(0, 0, 0, 0);
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"{name} by {periods.By} ({percent} CI)")
+            .AddColumn(new TableColumn("period").Padding(narrow)).AddColumn(new TableColumn("n").RightAligned().Padding(narrow));
+        if (binary) table.AddColumn(new TableColumn("events").RightAligned().Padding(narrow));
+        foreach (var metric in metrics) table.AddColumn(new TableColumn(Markup.Escape(metric.Label)).RightAligned().Padding(narrow));
+        foreach (var period in periods.List)
+        {
+            var cells = new List<string> { Markup.Escape(period.Label), ReportFormat.Count(period.N) };
+            if (positive is not null) cells.Add(ReportFormat.Count(period.ClassCounts.GetValueOrDefault(positive)));
+            cells.AddRange(metrics.Select(m => Markup.Escape(ReportFormat.WithInterval(m, Get(period.Metrics, m.Key)))));
+            table.AddRow(cells.ToArray());
+        }
+        console.Write(table);
+        if (site.UndatedRows is > 0 and long undated)
+            console.MarkupLine($"{name}: {Rows(undated)} without a date in no period (in the site's metrics).");
+
+        if (site.Trend is not { } trend) return;
+        if (trend.Reason is { } reason)
+        {
+            console.MarkupLine($"{name} trend: {ConsoleText.Markup(reason)}.");
+            return;
+        }
+        console.MarkupLine($"{name} trend per year ({Markup.Escape(TrendMethod)}):");
+        foreach (var (key, metric) in trend.Metrics)
+        {
+            var definition = MetricCatalog.Get(key);
+            string on = metric.Scale switch
+            {
+                PoolingScale.Logit => $"logit({definition.Label})",
+                PoolingScale.Log => $"ln({definition.Label})",
+                _ => $"the {definition.Label.ToLowerInvariant()}",
+            };
+            string line = metric.SlopePerYear is { } slope && metric.Ci is { } ci
+                ? $"{ReportFormat.Gap(slope)} per year in {on} ({percent} CI {ReportFormat.Gap(ci.Lower)} to {ReportFormat.Gap(ci.Upper)}), {PValue(metric.P)}, {metric.Periods} periods"
+                : metric.Reason ?? "no trend";
+            string leftOut = metric.LeftOut is { Count: > 0 } left ? $" ({string.Join("; ", left.Select(l => $"{l.Key} left out: {l.Value}"))})" : "";
+            console.MarkupLine($"  {Markup.Escape(definition.Label)}: {ConsoleText.Markup(line + leftOut)}.");
+        }
+    }
+
+    /// <summary>How the console names the trend's method, briefly (results.json's trend "method" says it in full).</summary>
+    public const string TrendMethod = "inverse-variance weighted regression on the period midpoints";
+
+    /// <summary>"p = 0.042", or "p < 0.001".</summary>
+    internal static string PValue(double? p) =>
+        p is not { } v || !double.IsFinite(v) ? "p " + ReportFormat.Missing
+        : v < 0.001 ? "p < 0.001" : "p = " + v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Rows(long n) => n == 1 ? "1 row" : $"{n.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)} rows";
 
     /// <summary>
     /// Leave-one-site-out during training predicted each training site from the others: the model's

@@ -148,7 +148,7 @@ public static class SitePooling
     }
 
     /// <summary>(y, v) on the pooling scale; null when the value, its variance or its transform is undefined.</summary>
-    private static (double Y, double V)? OnPoolingScale(MetricDefinition definition, bool binary, PoolingScale scale, MetricPoint point)
+    internal static (double Y, double V)? OnPoolingScale(MetricDefinition definition, bool binary, PoolingScale scale, MetricPoint point)
     {
         if (point.Value is not { } x || MetricEstimator.OriginalScaleError(definition.IntervalFor(binary), point) is not { } se) return null;
         (double y, double slope) = scale switch
@@ -161,7 +161,7 @@ public static class SitePooling
         return double.IsFinite(y) && double.IsFinite(v) && v > 0 ? (y, v) : null;
     }
 
-    private static string Why(MetricDefinition definition, PoolingScale scale, MetricPoint point)
+    internal static string Why(MetricDefinition definition, PoolingScale scale, MetricPoint point)
     {
         if (point.Value is not { } x) return point.Note ?? "undefined";
         if (point.StandardError is not { } se || !double.IsFinite(se)) return point.Note ?? "no analytic standard error";

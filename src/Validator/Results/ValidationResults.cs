@@ -121,7 +121,44 @@ public sealed record SiteResult
     /// <summary>Net benefit of the model, of treating all and of treating none over thresholds 0.05-0.50 (binary models only).</summary>
     public DecisionCurve? DecisionCurve { get; init; }
 
+    /// <summary>With --from/--to: the window and the rows it left out (<see cref="N"/> counts the rows within it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WindowCounts? Window { get; init; }
+
+    /// <summary>With --by: every catalog metric with its interval, period by period.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PeriodBreakdown? Periods { get; init; }
+
+    /// <summary>With --by: the change per year of AUROC, O/E and the calibration slope across the periods.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TrendEstimates? Trend { get; init; }
+
     public required IReadOnlyList<ValidationWarning> Warnings { get; init; }
+}
+
+/// <summary>--from/--to as applied to one site: the bounds (null: open) and the rows left out, never scored.</summary>
+/// <param name="DatedOutside">Rows dated before --from or after --to.</param>
+/// <param name="UndatedLeftOut">Rows without a date: no one can say they fall in the window.</param>
+public sealed record WindowCounts(DateOnly? From, DateOnly? To, long DatedOutside, long UndatedLeftOut);
+
+/// <summary>A site sliced into calendar periods (--by): the unit and the periods holding rows, in time order.</summary>
+/// <param name="By">year, quarter or month.</param>
+public sealed record PeriodBreakdown(string By, IReadOnlyList<PeriodResult> List);
+
+/// <summary>
+/// One period of a site: its label ("2019", "2019-Q3", "2019-07"), first and last day (clipped to
+/// --from/--to), midpoint in decimal years (the time the trend is regressed on), size, class counts
+/// and every catalog metric with its interval.
+/// </summary>
+public sealed record PeriodResult
+{
+    public required string Label { get; init; }
+    public required DateOnly From { get; init; }
+    public required DateOnly To { get; init; }
+    public required double MidpointYear { get; init; }
+    public required int N { get; init; }
+    public required IReadOnlyDictionary<string, int> ClassCounts { get; init; }
+    public required MetricSet Metrics { get; init; }
 }
 
 /// <summary>

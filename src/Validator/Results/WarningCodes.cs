@@ -21,6 +21,12 @@ public static class WarningCodes
     /// <summary>A categorical feature holds levels training never saw: the model reads them as missing (all zeros).</summary>
     public const string UnseenCategoricalLevel = "unseen_categorical_level";
 
+    /// <summary>Rows without a date: with --by they are in the site's metrics but in no period; with --from/--to they are left out.</summary>
+    public const string UndatedRows = "undated_rows";
+
+    /// <summary>With --by: periods with fewer than 100 events or non-events (any class, multiclass), named in one warning.</summary>
+    public const string FewEventsInPeriods = "few_events_in_periods";
+
     /// <summary>The development reference has fewer than 10 events or non-events.</summary>
     public const string SmallDevelopmentReference = "small_development_reference";
 

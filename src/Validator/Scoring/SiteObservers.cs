@@ -58,19 +58,20 @@ internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISit
         _labels.AddRange(batch.Labels.Span);
         _probabilities.AddRange(batch.Probabilities.Span);
         if (_clusters is null) return;
-        foreach (var row in batch.Rows) AddPatient(row);
+        foreach (var row in batch.Rows) AddPatient(row.PatientId);
     }
 
-    /// <summary>One row of a batch (<paramref name="r"/>): what a slice of the site keeps.</summary>
-    public void Add(in ScoredBatch batch, int r)
+    /// <summary>One row of a batch: for observers that keep some rows only (<see cref="PeriodSlicer"/>).</summary>
+    public void Add(in ScoredBatch batch, int row)
     {
-        _labels.Add(batch.Labels.Span[r]);
-        _probabilities.AddRange(batch.ProbabilitiesOf(r));
-        if (_clusters is not null) AddPatient(batch.Rows[r]);
+        _labels.Add(batch.Labels.Span[row]);
+        _probabilities.AddRange(batch.ProbabilitiesOf(row));
+        if (_clusters is not null) AddPatient(batch.Rows[row].PatientId);
     }
 
-    private void AddPatient(ManifestRow row) =>
-        _clusters!.Add(_patients.TryGetValue(row.PatientId, out int patient) ? patient : _patients[row.PatientId] = _patients.Count);
+    /// <summary>Patients as indices 0..K-1 in order of first appearance.</summary>
+    private void AddPatient(string patient) =>
+        _clusters!.Add(_patients.TryGetValue(patient, out int index) ? index : _patients[patient] = _patients.Count);
 
     public ScoredExamples Examples() =>
         new(card.ClassNames, card.PositiveClassIndex, _labels.ToArray(), _probabilities.ToArray()) { Clusters = _clusters?.ToArray() };

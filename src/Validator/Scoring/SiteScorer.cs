@@ -22,14 +22,17 @@ internal sealed record UnseenLevels(string Feature, long Rows, IReadOnlyList<flo
 /// <summary>
 /// Scores one site: streams its manifest in batches through the model and hands each scored batch
 /// to the observers (<see cref="ISiteObserver"/>): the predictions file, the examples the metrics
-/// need, missing values and unseen categories, and whatever else the caller adds. No observer
-/// keeps features; a site of any size is scored in bounded memory.
+/// need, missing values and unseen categories, and whatever else the caller adds. A row filter
+/// (<see cref="IRowFilter"/>: the --from/--to window) decides first which rows are scored at all:
+/// the others reach no observer. No observer keeps features; a site of any size is scored in
+/// bounded memory.
 /// </summary>
 internal static class SiteScorer
 {
     /// <param name="extra">More observers of this site's batches (after the standard ones).</param>
+    /// <param name="filter">Which rows to score (a date window); the others are read and left out before anything sees them.</param>
     public static ScoredSite Score(HarnessModel model, SiteFolder site, PredictionsCsv predictions, int batchSize,
-        IValidationProgress? progress, CancellationToken cancellation, IReadOnlyList<ISiteObserver>? extra = null)
+        IValidationProgress? progress, CancellationToken cancellation, IReadOnlyList<ISiteObserver>? extra = null, IRowFilter? filter = null)
     {
         var card = model.Card;
         int width = card.FeatureNames.Count, classes = card.ClassNames.Count;
@@ -70,6 +73,7 @@ internal static class SiteScorer
 
         foreach (var row in reader.ReadRows())
         {
+            if (filter is not null && !filter.Keep(row)) continue;
             if (!classIndex.TryGetValue(row.Label, out int label))
                 throw new InputException($"label '{row.Label}' is not one of the model's classes ({string.Join(", ", card.ClassNames)}).",
                     "Use the class names the model was trained with, or leave this site out.", file, row.Line, labelColumn);
@@ -84,10 +88,19 @@ internal static class SiteScorer
             }
         }
         Flush();
+        if (rows == 0 && filter is WindowFilter window)
+            throw NoRowInWindow(window, file);
         if (rows == 0)
             throw new InputException("the manifest has a header but no rows.", "Add the site's examples, or leave this site out.", file);
         return new ScoredSite(site, reader.Sha256, reader.ContentSha256, examples.Examples(), missing.Missing, unseen.Result(), seen.Seen, dates);
     }
+
+    /// <summary>A site none of whose rows falls in the window: an input error naming the manifest.</summary>
+    internal static InputException NoRowInWindow(WindowFilter window, string file) =>
+        new($"no row of this manifest is dated within --from/--to ({window.Window}): {Rows(window.DatedOutside)} dated outside it, {Rows(window.Undated)} without a date.",
+            "Widen --from/--to, or leave this site out.", file);
+
+    private static string Rows(long n) => n == 1 ? "1 row" : n.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture) + " rows";
 
     /// <summary>Float32 softmax outputs sum to 1 within about 1e-6; more than this is not a softmax.</summary>
     public const double SumTolerance = 1e-3;

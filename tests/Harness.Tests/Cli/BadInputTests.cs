@@ -16,7 +16,7 @@ public sealed class BadInputTests(HeartModelFixture heart)
     /// <summary>A small, valid binary training manifest: 12 patients, 6 of each class.</summary>
     private const string Valid = "id,label,x,y\n1,0,1,2\n2,1,2,3\n3,0,1,4\n4,1,3,2\n5,0,2,2\n6,1,4,1\n7,0,1,1\n8,1,3,3\n9,0,2,1\n10,1,4,4\n11,0,1,3\n12,1,3,1\n";
 
-    /// <summary>Command lines, run in a folder holding the valid site "site" and the heart model as "model.onnx"; "heart" is the Cleveland site; "OUT" becomes the output folder.</summary>
+    /// <summary>Command lines, run in a folder holding the valid site "site", a dated heart site "dated" (2019-2020) and the heart model as "model.onnx"; "heart" is the Cleveland site; "OUT" becomes the output folder.</summary>
     public static TheoryData<string, string[], string[]> CommandLines => new()
     {
         { "misspelt training option", ["train", "--site", "site", "--epoch", "5", "--out", "OUT"], ["unknown option '--epoch'", "Did you mean --epochs?"] },
@@ -71,6 +71,12 @@ public sealed class BadInputTests(HeartModelFixture heart)
         { "creation time that is no time", ["train", "--site", "site", "--created-utc", "yesterday", "--out", "OUT"], ["--created-utc 'yesterday' is not a time"] },
         { "missing site", ["train", "--site", "nowhere", "--out", "OUT"], ["nowhere", "site folder not found"] },
         { "missing model", ["validate", "--model", "none.onnx", "--site", "site", "--out", "OUT"], ["none.onnx", "model file not found"] },
+        { "periods of a site without dates", ["validate", "--model", "model.onnx", "--site", "heart", "--by", "year", "--out", "OUT"], ["cleveland/manifest.csv: --by year needs each row's date, but this manifest has no 'date' column", "Add a 'date' column (YYYY-MM-DD) to the manifest, or leave out --by year"] },
+        { "unknown period", ["validate", "--model", "model.onnx", "--site", "site", "--by", "week", "--out", "OUT"], ["--by 'week' is not a period", "Write --by year, --by quarter or --by month"] },
+        { "window start that is no date", ["validate", "--model", "model.onnx", "--site", "site", "--from", "2019-02-30", "--out", "OUT"], ["--from '2019-02-30' is not a date", "Write --from YYYY-MM-DD"] },
+        { "window end that is no date", ["validate", "--model", "model.onnx", "--site", "site", "--to", "31/12/2020", "--out", "OUT"], ["--to '31/12/2020' is not a date", "Write --to YYYY-MM-DD"] },
+        { "window that ends before it starts", ["validate", "--model", "model.onnx", "--site", "site", "--from", "2021-01-01", "--to", "2020-01-01", "--out", "OUT"], ["--from must be on or before --to (--from 2021-01-01 is after --to 2020-01-01)", "Change --from or --to"] },
+        { "window holding no row", ["validate", "--model", "model.onnx", "--site", "dated", "--from", "2030-01-01", "--by", "month", "--out", "OUT"], ["dated/manifest.csv: no row of this manifest is dated within --from/--to (2030-01-01 to any): 60 rows dated outside it, 0 rows without a date", "Widen --from/--to, or leave this site out"] },
     };
 
     [Theory]
@@ -79,10 +85,11 @@ public sealed class BadInputTests(HeartModelFixture heart)
     {
         using var temp = new TempFolder();
         temp.WriteSite("site", Valid);
+        DatedHeartSite.Write(temp.Combine("dated"), firstYear: 2019, years: 2, rowsPerYear: 30, noisePerYear: 0, undatedEvery: 0, seed: 1);
         File.Copy(heart.ModelPath, temp.Combine("model.onnx"));
         string[] resolved = args.Select(a => a switch
         {
-            "site" or "nowhere" or "model.onnx" or "none.onnx" or "none.json" => temp.Combine(a),
+            "site" or "dated" or "nowhere" or "model.onnx" or "none.onnx" or "none.json" => temp.Combine(a),
             "OUT" => temp.Combine("out"),
             "heart" => RepoPaths.Sites("heart", "cleveland"),
             _ => a,

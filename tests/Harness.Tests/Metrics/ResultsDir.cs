@@ -74,6 +74,7 @@ internal static class ResultsDir
                 ["held_out"] = true,
                 ["metrics"] = JsonSerializer.SerializeToNode(metrics, Json),
                 ["gap"] = JsonSerializer.SerializeToNode(MetricEstimator.Gap(estimate, devEstimate, options), Json),
+                ["decision_curve"] = positive is null ? null : JsonSerializer.SerializeToNode(DecisionCurve.Of(s, options.Level), Json),
                 ["calibration"] = new JsonObject
                 {
                     ["kind"] = positive is null ? "top_label" : "positive_class",

@@ -40,6 +40,18 @@ public static class IndependentChecks
             string.Join(",", estimates.Select(e => e.ToString("R", CultureInfo.InvariantCulture))),
             string.Join(",", variances.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
 
+    /// <summary>
+    /// A weighted least-squares line through <paramref name="estimates"/> over <paramref name="times"/>
+    /// with known <paramref name="variances"/> (statsmodels WLS, cov_type "fixed scale", and numpy's
+    /// closed form); prints one JSON object (see the script). Exit code 0: printed; 2: bad usage.
+    /// </summary>
+    public static (int ExitCode, string Output) WeightedTrend(double level, IEnumerable<double> times, IEnumerable<double> estimates, IEnumerable<double> variances) =>
+        RunScript(WeightedTrendScript, level.ToString("R", CultureInfo.InvariantCulture), Join(times), Join(estimates), Join(variances));
+
+    public const string WeightedTrendScript = "weighted_trend.py";
+
+    private static string Join(IEnumerable<double> values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+
     private static (int ExitCode, string Output) RunScript(string script, params string[] args)
     {
         string python = ExternalTools.Python

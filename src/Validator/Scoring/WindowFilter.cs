@@ -1,0 +1,37 @@
+using Harness.Core.Sites;
+
+namespace Harness.Validator.Scoring;
+
+/// <summary>
+/// Decides, before a row is scored, whether it belongs to the validation at all. A row left out
+/// is never scored, never written to predictions.csv and never seen by an observer
+/// (<see cref="ISiteObserver"/>); the filter counts what it left out.
+/// </summary>
+internal interface IRowFilter
+{
+    bool Keep(ManifestRow row);
+}
+
+/// <summary>`--from/--to`: keeps the rows dated within the window; counts the rows dated outside it and the undated rows left out.</summary>
+internal sealed class WindowFilter(DateWindow window) : IRowFilter
+{
+    public DateWindow Window { get; } = window;
+
+    /// <summary>Rows with a date outside the window.</summary>
+    public long DatedOutside { get; private set; }
+
+    /// <summary>Rows without a date: left out, since no one can say they fall in the window.</summary>
+    public long Undated { get; private set; }
+
+    public bool Keep(ManifestRow row)
+    {
+        if (row.Date is not { } date)
+        {
+            Undated++;
+            return false;
+        }
+        if (Window.Contains(date)) return true;
+        DatedOutside++;
+        return false;
+    }
+}
