@@ -123,6 +123,7 @@ public static class ValidationRun
             LastDate = scored.Dates.Last,
             UndatedRows = scored.Dates.Undated,
             MissingRates = missing,
+            Shift = scored.Shift,
             Metrics = estimate.Metrics,
             Gap = development is null
                 ? MetricEstimator.GapWithoutInterval(estimate, card.Development.Metrics,
@@ -132,7 +133,8 @@ public static class ValidationRun
                 ? new CalibrationCurve("positive_class", card.ClassNames[positive], ClassificationMetrics.ClassReliability(examples, positive),
                     estimate.FlexibleCalibration?.Curve)
                 : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(examples)),
-            Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels, holdout, scored.RowsSeenInTraining),
+            Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels, holdout, scored.RowsSeenInTraining,
+                scored.Shift),
         };
         return (result, estimate);
     }

@@ -33,6 +33,9 @@ public static class WarningCodes
     /// <summary>Some rows (under half) of a site that is not internal were in the training data.</summary>
     public const string RowsSeenInTraining = "rows_seen_in_training";
 
+    /// <summary>Some feature's PSI against training is above 0.25, a rule of thumb for a major shift.</summary>
+    public const string LargeShift = "large_shift";
+
     /// <summary>--device auto fell back to the CPU.</summary>
     public const string CpuFallback = "cpu_fallback";
 

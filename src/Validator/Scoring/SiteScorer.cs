@@ -2,6 +2,7 @@ using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Core.Sites;
 using Harness.Validator.Inference;
+using Harness.Validator.Results;
 
 namespace Harness.Validator.Scoring;
 
@@ -11,8 +12,9 @@ namespace Harness.Validator.Scoring;
 /// <param name="UnseenLevels">Per categorical feature of the model with any, the rows whose value is a level training never saw, and those values.</param>
 /// <param name="RowsSeenInTraining">Rows found in the model's training-row fingerprint; null when the card has none.</param>
 /// <param name="Dates">The site's first and last date and its undated rows.</param>
+/// <param name="Shift">How the site's rows differ from the training rows (or why that is not known).</param>
 internal sealed record ScoredSite(SiteFolder Site, string ManifestSha256, string ContentSha256, ScoredExamples Examples, long[] MissingByFeature,
-    IReadOnlyList<UnseenLevels> UnseenLevels, long? RowsSeenInTraining, DateRange Dates);
+    IReadOnlyList<UnseenLevels> UnseenLevels, long? RowsSeenInTraining, DateRange Dates, SiteShift Shift);
 
 /// <summary>The rows of a site where a categorical feature holds a level training never saw (the model reads it as missing).</summary>
 /// <param name="Values">The unseen values, ascending: all of them, or <see cref="UnseenLevelCounter.ValuesKept"/> of the first met.</param>
@@ -22,7 +24,7 @@ internal sealed record UnseenLevels(string Feature, long Rows, IReadOnlyList<flo
 /// <summary>
 /// Scores one site: streams its manifest in batches through the model and hands each scored batch
 /// to the observers (<see cref="ISiteObserver"/>): the predictions file, the examples the metrics
-/// need, missing values and unseen categories, and whatever else the caller adds. No observer
+/// need, missing values, unseen categories, the shift statistics, and whatever else the caller adds. No observer
 /// keeps features; a site of any size is scored in bounded memory.
 /// </summary>
 internal static class SiteScorer
@@ -45,7 +47,8 @@ internal static class SiteScorer
         var unseen = new UnseenLevelCounter(card);
         var seen = new TrainingRowCounter(card.TrainingRows);
         var dates = new DateRange();
-        ISiteObserver[] observers = [new PredictionsWriter(predictions, site.Name), examples, missing, unseen, seen, dates, .. extra ?? []];
+        var shift = new ShiftAccumulator(card);
+        ISiteObserver[] observers = [new PredictionsWriter(predictions, site.Name), examples, missing, unseen, seen, dates, shift, .. extra ?? []];
         var batch = new float[batchSize * width];
         var batchLabels = new int[batchSize];
         var batchRows = new List<ManifestRow>(batchSize);
@@ -86,7 +89,7 @@ internal static class SiteScorer
         Flush();
         if (rows == 0)
             throw new InputException("the manifest has a header but no rows.", "Add the site's examples, or leave this site out.", file);
-        return new ScoredSite(site, reader.Sha256, reader.ContentSha256, examples.Examples(), missing.Missing, unseen.Result(), seen.Seen, dates);
+        return new ScoredSite(site, reader.Sha256, reader.ContentSha256, examples.Examples(), missing.Missing, unseen.Result(), seen.Seen, dates, shift.Result());
     }
 
     /// <summary>Float32 softmax outputs sum to 1 within about 1e-6; more than this is not a softmax.</summary>
