@@ -111,17 +111,22 @@ public sealed record FeatureDistribution(string Name, string Kind, long Observed
     /// The histogram bin of an observed value: numeric, the first i with value ≤ Edges[i] (Edges.Count
     /// when above every edge); categorical, the index of its level, or -1 for a level training never saw.
     /// </summary>
-    public int BinOf(double value)
+    public int BinOf(double value) => IsCategorical ? LevelBin([.. Levels!], value) : EdgeBin([.. Edges!], value);
+
+    /// <summary><see cref="BinOf"/> for a numeric feature with these <paramref name="edges"/>.</summary>
+    public static int EdgeBin(ReadOnlySpan<double> edges, double value)
     {
-        if (IsCategorical)
-        {
-            if (value == 0) value = 0; // -0 is level 0
-            for (int i = 0; i < Levels!.Count; i++) if (Levels[i] == value) return i;
-            return -1;
-        }
         int bin = 0;
-        while (bin < Edges!.Count && value > Edges[bin]) bin++;
+        while (bin < edges.Length && value > edges[bin]) bin++;
         return bin;
+    }
+
+    /// <summary><see cref="BinOf"/> for a categorical feature with these <paramref name="levels"/>.</summary>
+    public static int LevelBin(ReadOnlySpan<double> levels, double value)
+    {
+        if (value == 0) value = 0; // -0 is level 0
+        for (int i = 0; i < levels.Length; i++) if (levels[i] == value) return i;
+        return -1;
     }
 
     internal static FeatureDistribution Of(string name, bool categorical, List<double> observed, long missing)
@@ -140,11 +145,11 @@ public sealed record FeatureDistribution(string Name, string Kind, long Observed
         IReadOnlyList<double>? edges = null, levels = null;
         if (categorical) levels = observed.Distinct().ToList();
         else edges = quantiles.Count == 0 ? [] : quantiles.Skip(1).Take(quantiles.Count - 2).Distinct().ToList();
-        var distribution = new FeatureDistribution(name, categorical ? TrainingDistribution.Categorical : TrainingDistribution.Numeric,
-            n, missing, mean, sd, quantiles, edges, levels, []);
-        var counts = new long[categorical ? levels!.Count : edges!.Count + 1];
-        foreach (double v in observed) counts[distribution.BinOf(v)]++;
-        return distribution with { Counts = counts };
+        double[] bounds = [.. categorical ? levels! : edges!];
+        var counts = new long[categorical ? bounds.Length : bounds.Length + 1];
+        foreach (double v in observed) counts[categorical ? LevelBin(bounds, v) : EdgeBin(bounds, v)]++;
+        return new FeatureDistribution(name, categorical ? TrainingDistribution.Categorical : TrainingDistribution.Numeric,
+            n, missing, mean, sd, quantiles, edges, levels, counts);
     }
 
     /// <summary>Why this record cannot be used (read from a card); null when it can.</summary>

@@ -23,6 +23,8 @@ internal sealed class ShiftAccumulator : ISiteObserver
     private readonly long[] _observed, _missing, _classes;
     private readonly double[] _sum, _squares;
     private readonly long[][] _bins;
+    private readonly double[][] _binBounds; // numeric: the edges; categorical: the levels
+    private readonly bool[] _categorical;
 
     public ShiftAccumulator(ModelCard card)
     {
@@ -33,6 +35,8 @@ internal sealed class ShiftAccumulator : ISiteObserver
         (_observed, _missing, _sum, _squares) = (new long[width], new long[width], new double[width], new double[width]);
         // Categorical: one more bin for the levels training never saw.
         _bins = _training?.Features.Select(f => new long[f.Counts.Count + (f.IsCategorical ? 1 : 0)]).ToArray() ?? [];
+        _binBounds = _training?.Features.Select(f => (f.IsCategorical ? f.Levels! : f.Edges!).ToArray()).ToArray() ?? [];
+        _categorical = _training?.Features.Select(f => f.IsCategorical).ToArray() ?? [];
         _classes = new long[card.ClassNames.Count];
     }
 
@@ -57,7 +61,7 @@ internal sealed class ShiftAccumulator : ISiteObserver
                 _observed[f]++;
                 _sum[f] += deviation;
                 _squares[f] += deviation * deviation;
-                int bin = _training.Features[f].BinOf(value);
+                int bin = _categorical[f] ? FeatureDistribution.LevelBin(_binBounds[f], value) : FeatureDistribution.EdgeBin(_binBounds[f], value);
                 _bins[f][bin < 0 ? _bins[f].Length - 1 : bin]++;
             }
         }
