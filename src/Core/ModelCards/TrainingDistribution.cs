@@ -10,11 +10,11 @@ namespace Harness.Core.ModelCards;
 /// training sites, within --from/--until), like <see cref="ModelCard.FeatureMissingRates"/>.
 /// </summary>
 /// <remarks>
-/// Numeric features: the quantiles at <see cref="QuantileProbabilities"/> (minimum, deciles,
-/// maximum) by linear interpolation between order statistics, numpy's default (Hyndman and Fan
-/// 1996, definition 7); the histogram's edges are the distinct interior deciles (10% to 90%), its
-/// bins right-closed: (-inf, e1], (e1, e2], ..., (ek, +inf), so values beyond the training range
-/// fall in the outer bins. Categorical features (integer codes, --categorical): one bin per
+/// Numeric features: the deciles (<see cref="QuantileProbabilities"/>, 10% to 90%) by linear
+/// interpolation between order statistics, numpy's default (Hyndman and Fan 1996, definition 7);
+/// not the minimum and maximum, which are single patients' values. The histogram's edges are the
+/// distinct deciles, its bins right-closed: (-inf, e1], (e1, e2], ..., (ek, +inf), so values
+/// beyond the training range fall in the outer bins. Categorical features (integer codes, --categorical): one bin per
 /// training level; their mean, SD and quantiles are of the codes and only descriptive.
 /// Every statistic is over the observed (non-missing) values; missing values are counted apart.
 /// </remarks>
@@ -23,8 +23,8 @@ public sealed record TrainingDistribution
     public const string Numeric = "numeric";
     public const string Categorical = "categorical";
 
-    /// <summary>The probabilities of the stored quantiles: 0 (the minimum), 0.1, ..., 0.9, 1 (the maximum).</summary>
-    public static readonly IReadOnlyList<double> Deciles = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+    /// <summary>The probabilities of the stored quantiles: 0.1, 0.2, ..., 0.9.</summary>
+    public static readonly IReadOnlyList<double> Deciles = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
     /// <summary>Training rows.</summary>
     public required long Rows { get; init; }
@@ -144,7 +144,7 @@ public sealed record FeatureDistribution(string Name, string Kind, long Observed
         var quantiles = n == 0 ? [] : TrainingDistribution.Deciles.Select(p => TrainingDistribution.Quantile(observed, p)).ToList();
         IReadOnlyList<double>? edges = null, levels = null;
         if (categorical) levels = observed.Distinct().ToList();
-        else edges = quantiles.Count == 0 ? [] : quantiles.Skip(1).Take(quantiles.Count - 2).Distinct().ToList();
+        else edges = quantiles.Distinct().ToList();
         double[] bounds = [.. categorical ? levels! : edges!];
         var counts = new long[categorical ? bounds.Length : bounds.Length + 1];
         foreach (double v in observed) counts[categorical ? LevelBin(bounds, v) : EdgeBin(bounds, v)]++;

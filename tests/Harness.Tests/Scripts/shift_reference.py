@@ -2,9 +2,9 @@
 
     shift_reference.py training TRAIN_MANIFEST...
         the training distribution: rows, class counts, and per feature (the first manifest's
-        column order) observed and missing counts, mean, sample SD (ddof=1), quantiles at
-        0, 0.1, ..., 1 (np.quantile's default method, 'linear'), the histogram edges (the
-        distinct interior deciles) and the counts per bin (np.searchsorted(edges, x, 'left'):
+        column order) observed and missing counts, mean, sample SD (ddof=1), the deciles
+        0.1, ..., 0.9 (np.quantile's default method, 'linear'), the histogram edges (the
+        distinct deciles) and the counts per bin (np.searchsorted(edges, x, 'left'):
         bins right-closed, outer bins open).
     shift_reference.py site SITE_MANIFEST TRAIN_MANIFEST...
         per feature of the site against those training rows: missing shares, site mean and SD,
@@ -29,7 +29,7 @@ from scipy import stats
 from sklearn.metrics import roc_auc_score
 
 RESERVED = {"id", "label", "patient_id", "date"}
-PROBABILITIES = np.linspace(0, 1, 11)
+PROBABILITIES = np.arange(1, 10) / 10
 FLOOR = 1e-4
 
 
@@ -46,7 +46,7 @@ def read(paths, features=None):
 
 
 def edges_of(observed):
-    return np.unique(np.quantile(observed, PROBABILITIES)[1:-1])
+    return np.unique(np.quantile(observed, PROBABILITIES))
 
 
 def training(paths):

@@ -9,22 +9,22 @@ namespace Harness.Tests.Trainer;
 public sealed class TrainingDistributionTests
 {
     [Fact]
-    public void Deciles_interpolate_linearly_and_the_interior_ones_are_the_bin_edges()
+    public void Deciles_interpolate_linearly_and_are_the_bin_edges()
     {
         // Given one numeric feature holding 1..10 in shuffled order and one missing value
         float[] values = [7, 3, float.NaN, 10, 1, 5, 2, 9, 4, 8, 6];
 
         var distribution = TrainingDistribution.Of(values, ["x"], [], new int[values.Length], ["only"]);
 
-        // Then, by hand: the p-quantile of 1..10 is 1 + 9p (numpy's 'linear'); edges 1.9, 2.8, ..., 9.1
-        // make ten right-closed bins holding one value each; mean 5.5; sample variance 82.5 / 9
+        // Then, by hand: the p-quantile of 1..10 is 1 + 9p (numpy's 'linear'); the deciles 1.9, 2.8, ..., 9.1
+        // are the edges of ten right-closed bins holding one value each; mean 5.5; sample variance 82.5 / 9
         var x = Assert.Single(distribution.Features);
         Assert.Equal((10L, 1L), (x.Observed, x.Missing));
         Assert.Equal(1.0 / 11, x.MissingRate, 1e-15);
         Assert.Equal(5.5, x.Mean!.Value, 1e-12);
         Assert.Equal(Math.Sqrt(82.5 / 9), x.Sd!.Value, 1e-12);
-        Assert.Equal(TrainingDistribution.Deciles.Select(p => 1 + 9 * p), x.Quantiles, (a, b) => Math.Abs(a - b) < 1e-12);
-        Assert.Equal(Enumerable.Range(1, 9).Select(i => 1 + 0.9 * i), x.Edges!, (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => 1 + 0.9 * i), x.Quantiles, (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal(x.Quantiles, x.Edges!);
         Assert.Equal(Enumerable.Repeat(1L, 10), x.Counts);
         Assert.Equal(11L, distribution.Rows);
     }
@@ -32,12 +32,12 @@ public sealed class TrainingDistributionTests
     [Fact]
     public void Repeated_deciles_make_one_edge_and_a_value_on_an_edge_falls_in_the_bin_below()
     {
-        // Given a 0/1 feature, 7 of 10 rows 1: sorted, the 0.3-quantile is x[2.7] = 0 + 0.7 (1 − 0) = 0.7; deciles 0, 0, 0, 0.7, 1, ..., 1
+        // Given a 0/1 feature, 7 of 10 rows 1: sorted, the 0.3-quantile is x[2.7] = 0 + 0.7 (1 − 0) = 0.7; deciles 0, 0, 0.7, 1, ..., 1
         float[] values = [1, 0, 1, 1, 0, 1, 1, 0, 1, 1];
 
         var x = TrainingDistribution.Of(values, ["flag"], [], new int[10], ["only"]).Features[0];
 
-        // Then the distinct interior deciles are 0, 0.7 and 1: bins (-inf, 0], (0, 0.7], (0.7, 1], (1, inf)
+        // Then the distinct deciles are 0, 0.7 and 1: bins (-inf, 0], (0, 0.7], (0.7, 1], (1, inf)
         Assert.Equal([0, 0.7, 1], x.Edges!.Select(e => Math.Round(e, 12)));
         Assert.Equal([3L, 0, 7, 0], x.Counts);
         Assert.Equal(0, x.BinOf(0));
