@@ -36,9 +36,11 @@ public sealed record SiteShift
 
     /// <summary>
     /// The largest <see cref="FeatureShift.MembershipAuroc"/> over the features: how well the single most
-    /// telling feature tells site rows from training rows. A classifier of whole rows would do at
-    /// least as well in the population, so it bounds that from below (up to the sampling noise of the site's histogram);
-    /// computed from the stored summaries, not from training rows.
+    /// telling feature tells site rows from training rows. Debray et al. (2015, J Clin Epidemiol 68:279)
+    /// fit a "membership model" (logistic regression of site vs development on the rows of both) and
+    /// report its c-statistic; without training rows this is its single-feature version from the
+    /// stored histograms. A classifier of whole rows would do at least as well in the population, so
+    /// this bounds that from below (up to the sampling noise of the site's histogram).
     /// </summary>
     public double? MaxFeatureMembershipAuroc { get; init; }
 
