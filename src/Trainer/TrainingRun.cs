@@ -154,6 +154,7 @@ public static class TrainingRun
             Calibration = calibrationRecord,
             CrossValidation = crossValidation,
             CategoricalLevels = CategoricalLevels(final, data),
+            TrainingDistribution = TrainingDistribution.Of(data.Features, data.FeatureNames, data.CategoricalColumns, data.Labels, data.ClassNames),
             TrainingRows = RowFingerprint.Of(FingerprintSalt(options, sites), data.Features, data.FeatureCount,
                 data.Labels.Select(l => data.ClassNames[l]).ToList()),
         };

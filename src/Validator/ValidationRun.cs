@@ -214,6 +214,7 @@ public static class ValidationRun
             LastDate = scored.Dates.Last,
             UndatedRows = scored.Dates.Undated,
             MissingRates = missing,
+            Shift = scored.Shift,
             Metrics = estimate.Metrics,
             Gap = development is null
                 ? MetricEstimator.GapWithoutInterval(estimate, card.Development.Metrics,
@@ -224,7 +225,8 @@ public static class ValidationRun
                     estimate.FlexibleCalibration?.Curve)
                 : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(examples)),
             DecisionCurve = examples.IsBinary ? DecisionCurve.Of(examples, intervals.Level) : null,
-            Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels, holdout, scored.RowsSeenInTraining),
+            Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels, holdout, scored.RowsSeenInTraining,
+                scored.Shift),
         };
         return (result, estimate);
     }

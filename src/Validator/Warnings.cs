@@ -25,11 +25,23 @@ internal static class Warnings
     /// <summary>A feature missing this much more often (absolute share) than in training is flagged.</summary>
     public const double MissingIncrease = 0.20;
 
+    /// <summary>
+    /// A feature whose PSI is above this has shifted much: the rule of thumb of credit scoring (below
+    /// 0.1 little change, 0.1 to 0.25 some, above 0.25 a major shift; as Yurdakul 2018 reviews it),
+    /// not a test: with few site rows, noise alone can pass it.
+    /// </summary>
+    public const double LargePsi = 0.25;
+
+    /// <summary>How many features the large_shift warning names at most (results.json's numbers hold them all).</summary>
+    public const int LargeShiftNamed = 5;
+
     /// <param name="site">The site's name, for the sentences that name it.</param>
     /// <param name="unseenLevels">Per categorical feature with any, the rows holding a level training never saw.</param>
     /// <param name="holdout">The site's hold-out type; <paramref name="seen"/> its rows found in training (null: unknown).</param>
+    /// <param name="shift">The site's shift against the training rows (null: not computed).</param>
     public static List<ValidationWarning> ForSite(string site, ScoredExamples s, IReadOnlyDictionary<string, double> missingRates,
-        IReadOnlyDictionary<string, double>? trainingMissingRates, IReadOnlyList<UnseenLevels> unseenLevels, string holdout, long? seen)
+        IReadOnlyDictionary<string, double>? trainingMissingRates, IReadOnlyList<UnseenLevels> unseenLevels, string holdout, long? seen,
+        SiteShift? shift = null)
     {
         var warnings = new List<ValidationWarning>();
         var counts = s.ClassCounts();
@@ -65,6 +77,13 @@ internal static class Warnings
                     $"{(u.Rows == 1 ? "1 row" : $"{u.Rows} rows")}{(i == 0 ? $" at site {site}" : "")} {(u.Rows == 1 ? "has a level" : "have levels")} of {u.Feature} unseen in training ({Values(u)})"))
                 + ": the model treats them as all-zero (missing).",
                 unseenLevels.ToDictionary(u => u.Feature, u => (double)u.Rows)));
+        var large = shift?.Features.Where(f => f.Psi > LargePsi).OrderByDescending(f => f.Psi).ToList() ?? [];
+        if (large.Count > 0)
+            warnings.Add(new(WarningCodes.LargeShift,
+                $"{Count(large.Count, "feature")} distributed very differently from training (PSI above {LargePsi.ToString(CultureInfo.InvariantCulture)}, a rule of thumb for a major shift; the missing share counts as a bin): " +
+                string.Join(", ", large.Take(LargeShiftNamed).Select(f => $"{f.Feature} {f.Psi.ToString("0.##", CultureInfo.InvariantCulture)}")) +
+                (large.Count > LargeShiftNamed ? $" and {large.Count - LargeShiftNamed} more" : "") + ".",
+                large.ToDictionary(f => f.Feature, f => f.Psi)));
         if (seen is > 0 && holdout != HoldoutType.Internal)
             warnings.Add(new(WarningCodes.RowsSeenInTraining,
                 $"{(seen == 1 ? "1 row" : $"{seen:N0} rows")} of this {(holdout == HoldoutType.Unknown ? "site" : holdout + " hold-out")} ({Percent((double)seen.Value / s.Count)}) {(seen == 1 ? "was" : "were")} in the training data: its numbers are partly internal.",

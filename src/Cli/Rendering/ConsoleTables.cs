@@ -1,3 +1,4 @@
+using System.Globalization;
 using Harness.Core.Metrics;
 using Harness.Reports;
 using Harness.Validator.Results;
@@ -47,6 +48,7 @@ internal static class ConsoleTables
         if (binary) WriteNetBenefit(console, results);
         if (results.Model.OperatingPoint is { } point)
             console.MarkupLineInterpolated($"Operating threshold {point.Threshold:0.###} ({ConsoleText.Plain(point.Rule)}); every metric, at it and otherwise, is in results.json and the report.");
+        WriteShift(console, results.Sites);
 
         var warnings = results.Warnings.Select(w => ("run", w)).Concat(results.Sites.SelectMany(s => s.Warnings.Select(w => (s.Name, w)))).ToList();
         foreach (var (where, warning) in warnings)
@@ -169,6 +171,48 @@ internal static class ConsoleTables
         : v < 0.001 ? "p < 0.001" : "p = " + v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Rows(long n) => n == 1 ? "1 row" : $"{n.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)} rows";
+
+    /// <summary>How many of a site's most shifted features the console lists (results.json holds every feature).</summary>
+    public const int ShiftRows = 5;
+
+    /// <summary>
+    /// Per site, its most shifted features against the training rows (in <see cref="SiteShift.SortOrder"/>),
+    /// then one line with the class shares and the largest single-feature membership AUROC; or, for a
+    /// card without a training distribution, one line saying why there is none.
+    /// </summary>
+    private static void WriteShift(IAnsiConsole console, IReadOnlyList<SiteResult> sites)
+    {
+        var reasons = sites.Select(s => s.Shift?.Reason).OfType<string>().Distinct().ToList();
+        foreach (string reason in reasons) console.MarkupLine($"Dataset shift: {ConsoleText.Markup(reason)}.");
+        var shifted = sites.Where(s => s.Shift is { Reason: null }).ToList();
+        foreach (var site in shifted)
+        {
+            var shift = site.Shift!;
+            var table = new Table().Border(TableBorder.Simple)
+                .Title($"Shift: {ConsoleText.Markup(SiteName(site))} ({shift.SiteRows:N0} rows) against training ({shift.TrainingRows:N0})")
+                .AddColumn($"feature ({Math.Min(ShiftRows, shift.Features.Count)} of {shift.Features.Count})")
+                .AddColumn(new TableColumn("missing\ntraining → site").RightAligned())
+                .AddColumn(new TableColumn("SMD").RightAligned()).AddColumn(new TableColumn("PSI").RightAligned())
+                .AddColumn(new TableColumn("KS").RightAligned()).AddColumn(new TableColumn("membership\nAUROC").RightAligned());
+            foreach (var f in shift.Features.Take(ShiftRows))
+                table.AddRow(ConsoleText.Markup(f.Feature) + (f.MissingEverywhere ? " [yellow]![/]" : ""),
+                    Markup.Escape($"{ReportFormat.Percent(f.MissingTraining)} → {ReportFormat.Percent(f.MissingSite)}"),
+                    Markup.Escape(f.Smd is { } smd ? ReportFormat.Gap(smd, "0.00") : ReportFormat.Missing),
+                    Markup.Escape(f.Psi.ToString("0.00", CultureInfo.InvariantCulture)),
+                    Markup.Escape(f.Ks is { } ks ? ks.ToString("0.00", CultureInfo.InvariantCulture) : ReportFormat.Missing),
+                    Markup.Escape(f.MembershipAuroc.ToString("0.00", CultureInfo.InvariantCulture)));
+            console.Write(table);
+            string classes = string.Join(", ", shift.Classes.Select(c => $"{ConsoleText.Markup(c.Class)} {ReportFormat.Percent(c.Training)} → {ReportFormat.Percent(c.Site)}"));
+            console.MarkupLine($"{ConsoleText.Markup(SiteName(site))}: classes {classes}" +
+                (shift.PrevalenceShift is { } prevalence ? $" (prevalence {Markup.Escape(ReportFormat.Gap(prevalence * 100, "0.0"))} points)" : "") +
+                (shift.MaxFeatureMembershipAuroc is { } auroc
+                    ? $"; membership AUROC {auroc.ToString("0.00", CultureInfo.InvariantCulture)} (the most telling single feature, {ConsoleText.Markup(shift.MaxFeatureMembershipAurocFeature!)})."
+                    : "."));
+        }
+        if (shifted.Count > 0)
+            console.MarkupLine("Sorted: " + Markup.Escape(SiteShift.SortOrder) + "; [yellow]![/] missing in every site row (the model imputes the training median for all of them). " +
+                "SMD and KS over observed values (KS at the training deciles: a lower bound); PSI and the membership AUROC (site rows against training rows, by this feature's bin alone) count missing as a bin.");
+    }
 
     /// <summary>
     /// Leave-one-site-out during training predicted each training site from the others: the model's

@@ -12,7 +12,9 @@ namespace Harness.Core.ModelCards;
 /// intervals), its operating threshold, how it was trained, by which Harness and when. Each key
 /// holds plain text or JSON; <see cref="FormatVersion"/> lets readers reject the unknown.
 /// Formats 1 (no development predictions, threshold or missing rates), 2 (no digest) and 3 (no
-/// calibration or cross-validation record) are still read.
+/// calibration or cross-validation record) are still read. Optional keys added within a format
+/// (<see cref="Keys.CategoricalLevels"/>, <see cref="Keys.TrainingDistribution"/>) are absent from
+/// cards written before them; readers that do not know them ignore them.
 /// </summary>
 public sealed record ModelCard
 {
@@ -64,6 +66,12 @@ public sealed record ModelCard
     /// <summary>The folds behind the development reference (null in cards before format 4).</summary>
     public CrossValidationRecord? CrossValidation { get; init; }
 
+    /// <summary>
+    /// The training rows' class counts and per-feature distribution, so validation can measure how a
+    /// site differs (null in cards written before it existed: validation then says why it has no shift table).
+    /// </summary>
+    public TrainingDistribution? TrainingDistribution { get; init; }
+
     /// <summary>The salted fingerprint of the training rows, so validation can count rows seen in training (null in cards before format 4).</summary>
     public RowFingerprint? TrainingRows { get; init; }
 
@@ -90,6 +98,7 @@ public sealed record ModelCard
         public const string CrossValidation = "cross_validation";
         public const string TrainingRows = "training_rows";
         public const string CategoricalLevels = "categorical_levels";
+        public const string TrainingDistribution = "training_distribution";
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> ToMetadata()
@@ -116,6 +125,8 @@ public sealed record ModelCard
         if (TrainingRows is not null) props.Add(new(Keys.TrainingRows, JsonSerializer.Serialize(TrainingRows, HarnessJson.Compact)));
         if (CategoricalLevels is not null)
             props.Add(new(Keys.CategoricalLevels, JsonSerializer.Serialize(CategoricalLevels, HarnessJson.Compact)));
+        if (TrainingDistribution is not null)
+            props.Add(new(Keys.TrainingDistribution, JsonSerializer.Serialize(TrainingDistribution, HarnessJson.Compact)));
         props.Add(new(ModelDigest.Key, ModelDigest.Placeholder)); // sealed when the file is written
         return props;
     }
@@ -165,10 +176,14 @@ public sealed record ModelCard
             CrossValidation = Optional<CrossValidationRecord>(Keys.CrossValidation),
             TrainingRows = Optional<RowFingerprint>(Keys.TrainingRows),
             CategoricalLevels = Optional<Dictionary<string, double[]>>(Keys.CategoricalLevels),
+            TrainingDistribution = Optional<TrainingDistribution>(Keys.TrainingDistribution),
             Digest = digest,
         };
         if (card.CategoricalLevels?.Keys.FirstOrDefault(k => !card.FeatureNames.Contains(k)) is { } stranger)
             throw new InputException($"the model's categorical levels name '{stranger}', which is not one of its features.",
+                "Re-export the model with 'harness train'.", modelFile);
+        if (card.TrainingDistribution?.MismatchWith(card.FeatureNames, card.ClassNames) is { } mismatch)
+            throw new InputException($"the model's training distribution does not fit its card ({mismatch}).",
                 "Re-export the model with 'harness train'.", modelFile);
         if (card.DevelopmentPredictions is { } predictions && predictions.ClassCount != card.ClassNames.Count)
             throw new InputException("the model's development predictions do not have one probability per class.",

@@ -72,9 +72,12 @@ public sealed class HarnessModel : IDisposable
 
         try
         {
-            var card = ModelCard.FromMetadata(session.ModelMetadata.CustomMetadataMap, shown);
-            if (card.Digest is { } digest && !ModelDigest.Matches(bytes, digest))
+            // The seal before the card's own consistency checks: an edited card is reported as altered,
+            // not by whichever of its parts no longer fits another.
+            var metadata = session.ModelMetadata.CustomMetadataMap;
+            if (metadata.TryGetValue(ModelDigest.Key, out var digest) && !ModelDigest.Matches(bytes, digest))
                 throw ModelCard.Altered(shown, "its digest does not match its graph and card");
+            var card = ModelCard.FromMetadata(metadata, shown);
             CheckContract(session, card, shown);
             return new HarnessModel(Path.GetFullPath(path), Convert.ToHexStringLower(SHA256.HashData(bytes)), session, card, execution);
         }

@@ -108,6 +108,12 @@ public sealed record SiteResult
     /// <summary>Per model feature, the share of this site's rows where it is missing.</summary>
     public required IReadOnlyDictionary<string, double> MissingRates { get; init; }
 
+    /// <summary>
+    /// How this site's rows differ from the training rows, feature by feature, most shifted first, and
+    /// in class shares; or why that is not known. Null only in results.json files written before it existed.
+    /// </summary>
+    public SiteShift? Shift { get; init; }
+
     public required MetricSet Metrics { get; init; }
 
     /// <summary>Site value minus development value, metric by metric, with intervals.</summary>

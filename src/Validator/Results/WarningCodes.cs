@@ -42,6 +42,9 @@ public static class WarningCodes
     /// <summary>A subgroup level has fewer than 100 of a class.</summary>
     public const string SmallSubgroup = "small_subgroup";
 
+    /// <summary>Some feature's PSI against training is above 0.25, a rule of thumb for a major shift.</summary>
+    public const string LargeShift = "large_shift";
+
     /// <summary>--device auto fell back to the CPU.</summary>
     public const string CpuFallback = "cpu_fallback";
 

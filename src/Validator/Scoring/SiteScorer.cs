@@ -2,6 +2,7 @@ using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Core.Sites;
 using Harness.Validator.Inference;
+using Harness.Validator.Results;
 
 namespace Harness.Validator.Scoring;
 
@@ -11,8 +12,9 @@ namespace Harness.Validator.Scoring;
 /// <param name="UnseenLevels">Per categorical feature of the model with any, the rows whose value is a level training never saw, and those values.</param>
 /// <param name="RowsSeenInTraining">Rows found in the model's training-row fingerprint; null when the card has none.</param>
 /// <param name="Dates">The site's first and last date and its undated rows.</param>
+/// <param name="Shift">How the site's rows differ from the training rows (or why that is not known).</param>
 internal sealed record ScoredSite(SiteFolder Site, string ManifestSha256, string ContentSha256, ScoredExamples Examples, long[] MissingByFeature,
-    IReadOnlyList<UnseenLevels> UnseenLevels, long? RowsSeenInTraining, DateRange Dates);
+    IReadOnlyList<UnseenLevels> UnseenLevels, long? RowsSeenInTraining, DateRange Dates, SiteShift Shift);
 
 /// <summary>The rows of a site where a categorical feature holds a level training never saw (the model reads it as missing).</summary>
 /// <param name="Values">The unseen values, ascending: all of them, or <see cref="UnseenLevelCounter.ValuesKept"/> of the first met.</param>
@@ -22,7 +24,7 @@ internal sealed record UnseenLevels(string Feature, long Rows, IReadOnlyList<flo
 /// <summary>
 /// Scores one site: streams its manifest in batches through the model and hands each scored batch
 /// to the observers (<see cref="ISiteObserver"/>): the predictions file, the examples the metrics
-/// need, missing values and unseen categories, and whatever else the caller adds. A row filter
+/// need, missing values, unseen categories, the shift statistics, and whatever else the caller adds. A row filter
 /// (<see cref="IRowFilter"/>: the --from/--to window) decides first which rows are scored at all:
 /// the others reach no observer. No observer keeps features; a site of any size is scored in
 /// bounded memory.
@@ -48,7 +50,8 @@ internal static class SiteScorer
         var unseen = new UnseenLevelCounter(card);
         var seen = new TrainingRowCounter(card.TrainingRows);
         var dates = new DateRange();
-        ISiteObserver[] observers = [new PredictionsWriter(predictions, site.Name), examples, missing, unseen, seen, dates, .. extra ?? []];
+        var shift = new ShiftAccumulator(card);
+        ISiteObserver[] observers = [new PredictionsWriter(predictions, site.Name), examples, missing, unseen, seen, dates, shift, .. extra ?? []];
         var batch = new float[batchSize * width];
         var batchLabels = new int[batchSize];
         var batchRows = new List<ManifestRow>(batchSize);
@@ -92,7 +95,7 @@ internal static class SiteScorer
             throw NoRowInWindow(window, file);
         if (rows == 0)
             throw new InputException("the manifest has a header but no rows.", "Add the site's examples, or leave this site out.", file);
-        return new ScoredSite(site, reader.Sha256, reader.ContentSha256, examples.Examples(), missing.Missing, unseen.Result(), seen.Seen, dates);
+        return new ScoredSite(site, reader.Sha256, reader.ContentSha256, examples.Examples(), missing.Missing, unseen.Result(), seen.Seen, dates, shift.Result());
     }
 
     /// <summary>A site none of whose rows falls in the window: an input error naming the manifest.</summary>

@@ -54,6 +54,24 @@ public sealed class DemoTests(DemoRunFixture demo) : IClassFixture<DemoRunFixtur
     }
 
     [Fact]
+    public void The_swiss_shift_table_is_led_by_its_cholesterol_missing_in_every_row()
+    {
+        var results = ResultsJson.Read(demo.Path("validate", "results.json"));
+
+        // results.json (read back): chol first and flagged, then the rest by PSI
+        var swiss = results.Sites.Single(s => s.Name == "switzerland").Shift!;
+        Assert.Equal("chol", swiss.Features[0].Feature);
+        Assert.True(swiss.Features[0].MissingEverywhere);
+        Assert.Equal(13, swiss.Features.Count);
+        Assert.Equal("chol", swiss.MaxFeatureMembershipAurocFeature);
+        // the console: the table's first row is chol, marked
+        var lines = demo.Result.Output.Split('\n');
+        int title = Array.FindIndex(lines, l => l.Contains("Shift: switzerland (123 rows) against training (597)", StringComparison.Ordinal));
+        Assert.True(title >= 0, demo.Result.Output);
+        Assert.StartsWith("chol !", lines.Skip(title + 1).First(l => l.StartsWith("  ", StringComparison.Ordinal) && l.Trim().Length > 0 && !l.Contains("feature") && !l.Contains("training →")).Trim());
+    }
+
+    [Fact]
     public void Training_json_records_the_folds_the_final_model_and_the_development_metrics_the_model_carries()
     {
         var training = JsonNode.Parse(File.ReadAllText(demo.Path("train", "training.json")))!;

@@ -13,6 +13,7 @@ public static class IndependentChecks
     public const string RecomputeMetricsScript = "recompute_metrics.py";
     public const string CheckOnnxScript = "check_onnx.py";
     public const string MetaAnalysisScript = "meta_analysis.py";
+    public const string ShiftReferenceScript = "shift_reference.py";
 
     /// <summary>
     /// Recomputes every site's n, class counts, prevalence, catalog metrics, analytic intervals
@@ -51,6 +52,22 @@ public static class IndependentChecks
     public const string WeightedTrendScript = "weighted_trend.py";
 
     private static string Join(IEnumerable<double> values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// The training distribution of the rows of <paramref name="trainingManifests"/> (numpy: mean,
+    /// SD with ddof=1, np.quantile's linear deciles, histogram edges and counts); prints one JSON object
+    /// (see the script). Exit code 0: printed; 2: bad usage.
+    /// </summary>
+    public static (int ExitCode, string Output) TrainingDistribution(params string[] trainingManifests) =>
+        RunScript(ShiftReferenceScript, ["training", .. trainingManifests]);
+
+    /// <summary>
+    /// Every feature's shift at <paramref name="siteManifest"/> against the rows of
+    /// <paramref name="trainingManifests"/> (numpy, scipy.stats.ks_2samp, sklearn's roc_auc_score);
+    /// prints one JSON object (see the script). Exit code 0: printed; 2: bad usage.
+    /// </summary>
+    public static (int ExitCode, string Output) Shift(string siteManifest, params string[] trainingManifests) =>
+        RunScript(ShiftReferenceScript, ["site", siteManifest, .. trainingManifests]);
 
     private static (int ExitCode, string Output) RunScript(string script, params string[] args)
     {

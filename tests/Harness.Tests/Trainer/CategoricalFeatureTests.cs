@@ -203,6 +203,53 @@ public sealed class CategoricalFeatureTests(CategoricalHeartFixture model, Heart
     }
 
     [Fact]
+    public void The_shift_bins_categorical_features_by_level_with_unseen_levels_apart_and_gives_them_no_smd()
+    {
+        // Given Switzerland with cp set to 5 (a code training never saw) on rows 1-7
+        using var temp = new TempFolder();
+        var lines = File.ReadAllLines(RepoPaths.Sites("heart", "switzerland", "manifest.csv"));
+        int cp = lines[0].Split(',').ToList().IndexOf("cp");
+        for (int line = 1; line <= 7; line++)
+        {
+            var cells = lines[line].Split(',');
+            cells[cp] = "5";
+            lines[line] = string.Join(",", cells);
+        }
+        string odd = temp.WriteSite("odd", string.Join("\n", lines) + "\n");
+        // expected histograms straight from the manifests' text: rows per cp level (1-4), then other codes, then empty cells
+        static int Bin(string cell) => cell.Length == 0 ? 5
+            : Array.IndexOf(HeartLevels["cp"], double.Parse(cell, CultureInfo.InvariantCulture)) is var level and >= 0 ? level : 4;
+        long[] Histogram(IEnumerable<string> manifestLines)
+        {
+            var histogram = new long[6];
+            foreach (string line in manifestLines) histogram[Bin(line.Split(',')[cp])]++;
+            return histogram;
+        }
+        long[] training = Histogram(new[] { "cleveland", "hungary" }.SelectMany(s => File.ReadAllLines(RepoPaths.Sites("heart", s, "manifest.csv")).Skip(1)));
+        long[] site = Histogram(lines.Skip(1));
+        Assert.Equal(7, site[4]);
+
+        // When the categorical model is validated there
+        var results = Harness.Validator.ValidationRun.Run(model.ModelPath, [odd],
+            new Harness.Validator.ValidationOptions { Device = DeviceRequest.Cpu, Intervals = new() { Resamples = 0 } }, TextWriter.Null);
+
+        // Then the card bins cp by its levels, and the site's cp has those bins, the unseen codes, then missing
+        var distribution = model.Outcome.Card.TrainingDistribution!.Features.Single(f => f.Name == "cp");
+        Assert.Equal(HeartLevels["cp"], distribution.Levels!);
+        Assert.Null(distribution.Edges);
+        var shift = results.Sites[0].Shift!.Features.Single(f => f.Feature == "cp");
+        Assert.Equal("categorical", shift.Kind);
+        Assert.Equal(training, shift.TrainingCounts);
+        Assert.Equal(site, shift.SiteCounts);
+        // no SMD for codes; KS is the total variation over the observed levels: ½ Σ |site share − training share|
+        Assert.Null(shift.Smd);
+        double siteObserved = site[..5].Sum(), trainingObserved = training[..5].Sum();
+        Assert.Equal(Enumerable.Range(0, 5).Sum(i => Math.Abs(site[i] / siteObserved - training[i] / trainingObserved)) / 2, shift.Ks!.Value, 1e-12);
+        Assert.Equal(Harness.Core.Statistics.DistributionShift.Psi(site, training), shift.Psi, 1e-12);
+        Assert.NotNull(results.Sites[0].Shift!.Features.Single(f => f.Feature == "age").Smd); // numeric features keep theirs
+    }
+
+    [Fact]
     public void The_column_indices_and_levels_are_buffers_so_they_move_with_the_model()
     {
         var keys = model.Outcome.Network.Model.state_dict().Keys.ToHashSet();
