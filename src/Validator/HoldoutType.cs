@@ -54,4 +54,14 @@ public static class HoldoutType
             ? (TemporalInstitutional, $"not a training institution, and every row dated after the training period ended ({end:yyyy-MM-dd})")
             : (Institutional, "not a training institution");
     }
+
+    /// <summary>
+    /// A period of a site (every row in it dated from <paramref name="first"/> to <paramref name="last"/>):
+    /// internal when the site is the training data again (at least half its rows seen in training),
+    /// else as a site of those dates.
+    /// </summary>
+    public static string OfPeriod(ModelCard card, Results.SiteResult site, DateOnly first, DateOnly last) =>
+        site.RowsSeenInTraining is { } seen && seen >= SeenShareForInternal * site.N
+            ? Internal
+            : Classify(card, site.Name, site.ManifestSha256, "", site.N, null, first, last, 0).Type;
 }

@@ -172,6 +172,7 @@ public static class ValidationRun
             periods.Add(new PeriodResult
             {
                 Label = period.Label,
+                Holdout = HoldoutType.OfPeriod(card, result, period.First, period.Last),
                 From = period.First,
                 To = period.Last,
                 MidpointYear = period.MidpointYear,

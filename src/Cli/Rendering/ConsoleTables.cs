@@ -129,7 +129,7 @@ internal static class ConsoleTables
         foreach (var metric in metrics) table.AddColumn(new TableColumn(Markup.Escape(metric.Label)).RightAligned().Padding(narrow));
         foreach (var period in periods.List)
         {
-            var cells = new List<string> { Markup.Escape(period.Label), ReportFormat.Count(period.N) };
+            var cells = new List<string> { Markup.Escape(period.Label + (Harness.Validator.HoldoutType.IsHeldOut(period.Holdout) ? "" : "*")), ReportFormat.Count(period.N) };
             if (positive is not null) cells.Add(ReportFormat.Count(period.ClassCounts.GetValueOrDefault(positive)));
             cells.AddRange(metrics.Select(m => Markup.Escape(ReportFormat.WithInterval(m, Get(period.Metrics, m.Key)))));
             table.AddRow(cells.ToArray());

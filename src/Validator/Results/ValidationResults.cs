@@ -159,6 +159,9 @@ public sealed record PeriodBreakdown(string By, IReadOnlyList<PeriodResult> List
 public sealed record PeriodResult
 {
     public required string Label { get; init; }
+
+    /// <summary>The period's kind of hold-out (<see cref="HoldoutType"/>): a training institution's periods after its training period are temporal.</summary>
+    public required string Holdout { get; init; }
     public required DateOnly From { get; init; }
     public required DateOnly To { get; init; }
     public required double MidpointYear { get; init; }

@@ -64,4 +64,23 @@ public sealed class HoldoutTypeTests
     public void Only_temporal_and_institutional_hold_outs_count_as_external() => Assert.Equal(
         [false, true, true, true, false],
         new[] { "internal", "temporal", "institutional", "temporal+institutional", "unknown" }.Select(HoldoutType.IsHeldOut));
+
+    [Fact]
+    public void A_training_institutions_periods_after_its_training_period_are_temporal_and_the_training_data_stays_internal()
+    {
+        Harness.Validator.Results.SiteResult Site(string name, long? seen) => new()
+        {
+            Name = name, ManifestPath = "m", ManifestSha256 = "other", N = 100, ClassCounts = new Dictionary<string, int>(),
+            Holdout = "unknown", HoldoutReason = "", HeldOut = false, RowsSeenInTraining = seen, MissingRates = new Dictionary<string, double>(),
+            Metrics = new MetricSet(), Gap = new MetricSet(), Calibration = new Harness.Validator.Results.CalibrationCurve("positive_class", "yes", []), Warnings = [],
+        };
+
+        Assert.Equal(["internal", "temporal", "temporal+institutional", "internal"],
+        [
+            HoldoutType.OfPeriod(Card, Site("north", 0), D(2018), new DateOnly(2018, 12, 31)),
+            HoldoutType.OfPeriod(Card, Site("north", 0), D(2019), new DateOnly(2019, 12, 31)),
+            HoldoutType.OfPeriod(Card, Site("east", 0), D(2019), new DateOnly(2019, 12, 31)),
+            HoldoutType.OfPeriod(Card, Site("east", 60), D(2019), new DateOnly(2019, 12, 31)), // most rows were trained on
+        ]);
+    }
 }
