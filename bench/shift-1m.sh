@@ -15,25 +15,8 @@
 # made under similar load (the script prints the load average before and after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${RUNS:-3}"
-rows="${ROWS:-1000000}"
-work="${WORK:-$(mktemp -d)}"
-mkdir -p "$work"
-[ -x /usr/bin/time ] || { echo "error: /usr/bin/time (GNU time) is needed for the peak RSS" >&2; exit 1; }
-
-site="$work/big-$rows"
-if [ ! -f "$site/manifest.csv" ]; then
-  echo "Generating $rows rows into $site ..." >&2
-  /usr/bin/python3 bench/make-heart-site.py --rows "$rows" --seed 7 --out "$site"
-fi
-./harness --help >/dev/null # builds the CLI (Release) if needed, untimed
-cli=(dotnet "$PWD/src/Cli/bin/Release/net10.0/harness.dll")
-model="$work/model"
-if [ ! -f "$model/model.onnx" ]; then
-  echo "Training the model ..." >&2
-  ./harness train --site sites/heart/cleveland --site sites/heart/hungary --positive-class disease \
-    --out "$model" --force --device cpu >/dev/null
-fi
+site_name=big site_args=()
+source bench/lib-1m.sh
 # The same model without its training distribution, sealed again as the exporter seals
 # (src/Core/ModelCards/ModelDigest.cs: SHA-256 of the file with the digest's value blanked).
 /usr/bin/python3 - "$model/model.onnx" "$work/model-without-distribution.onnx" <<'PY'
@@ -52,32 +35,16 @@ data = data.replace(placeholder.encode(), ("sha256:" + hashlib.sha256(data).hexd
 open(sys.argv[2], "wb").write(data)
 PY
 
-echo "cores: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$runs"); do
-  for variant in with without; do
-    onnx="$model/model.onnx"
-    [ "$variant" = without ] && onnx="$work/model-without-distribution.onnx"
-    log="$work/time-$variant-$i.txt"
-    start=$(date +%s.%N)
-    /usr/bin/time -v -o "$log" "${cli[@]}" validate --model "$onnx" --site "$site" \
-      --out "$work/out-$variant" --force --bootstrap 0 --device cpu >/dev/null
-    end=$(date +%s.%N)
-    wall=$(awk -v a="$end" -v b="$start" 'BEGIN { printf "%.2f", a - b }')
-    rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log")
-    echo "run $i $variant shift: $wall s, peak RSS $rss MiB"
-    echo "$wall $rss" >> "$work/samples-$variant"
-  done
+  timed_run with "$i" --model "$model/model.onnx" --site "$site" --bootstrap 0
+  timed_run without "$i" --model "$work/model-without-distribution.onnx" --site "$site" --bootstrap 0
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -q '"shift": {' "$work/out-with/results.json" || { echo "error: no shift statistics in the run with them" >&2; exit 1; }
 grep -q '"reason": "the model card carries no training distribution' "$work/out-without/results.json" \
   || { echo "error: the run without a distribution did not say so" >&2; exit 1; }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-w1=$(tail -n "$runs" "$work/samples-with" | cut -d' ' -f1 | median)
-w0=$(tail -n "$runs" "$work/samples-without" | cut -d' ' -f1 | median)
-r1=$(tail -n "$runs" "$work/samples-with" | cut -d' ' -f2 | median)
-r0=$(tail -n "$runs" "$work/samples-without" | cut -d' ' -f2 | median)
+read -r w1 r1 <<<"$(medians with)"
+read -r w0 r0 <<<"$(medians without)"
 awk -v w0="$w0" -v w1="$w1" -v r0="$r0" -v r1="$r1" -v n="$runs" -v rows="$rows" 'BEGIN {
   printf "%d rows, --bootstrap 0, median of %d runs:\n", rows, n
   printf "  without shift: %8.2f s  %6.0f MiB peak RSS\n", w0, r0

@@ -15,49 +15,15 @@
 # and after; compare runs made under similar load, and read the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${RUNS:-3}"
-rows="${ROWS:-1000000}"
-work="${WORK:-$(mktemp -d)}"
-mkdir -p "$work"
-[ -x /usr/bin/time ] || { echo "error: /usr/bin/time (GNU time) is needed for the peak RSS" >&2; exit 1; }
+site_name=big site_args=()
+source bench/lib-1m.sh
 
-site="$work/big-$rows"
-if [ ! -f "$site/manifest.csv" ]; then
-  echo "Generating $rows rows into $site ..." >&2
-  /usr/bin/python3 bench/make-heart-site.py --rows "$rows" --seed 7 --out "$site"
-fi
-./harness --help >/dev/null # builds the CLI (Release) if needed, untimed
-# Timed runs call the built CLI directly: the launcher would rebuild inside a timed run if a source
-# changed meanwhile.
-cli=(dotnet "$PWD/src/Cli/bin/Release/net10.0/harness.dll")
-model="$work/model"
-if [ ! -f "$model/model.onnx" ]; then
-  echo "Training the model ..." >&2
-  ./harness train --site sites/heart/cleveland --site sites/heart/hungary --positive-class disease \
-    --out "$model" --force --device cpu >/dev/null
-fi
-
-echo "cores: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$runs"); do
-  for b in 0 2000; do
-    log="$work/time-b$b-$i.txt"
-    start=$(date +%s.%N)
-    /usr/bin/time -v -o "$log" "${cli[@]}" validate --model "$model/model.onnx" --site "$site" \
-      --out "$work/out-b$b" --force --bootstrap "$b" --device cpu >/dev/null
-    end=$(date +%s.%N)
-    wall=$(awk -v a="$end" -v b="$start" 'BEGIN { printf "%.2f", a - b }')
-    rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log")
-    echo "run $i --bootstrap $b: $wall s, peak RSS $rss MiB"
-    echo "$wall $rss" >> "$work/samples-b$b"
-  done
+  for b in 0 2000; do timed_run "b$b" "$i" --model "$model/model.onnx" --site "$site" --bootstrap "$b"; done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-w0=$(tail -n "$runs" "$work/samples-b0" | cut -d' ' -f1 | median)
-w1=$(tail -n "$runs" "$work/samples-b2000" | cut -d' ' -f1 | median)
-r0=$(tail -n "$runs" "$work/samples-b0" | cut -d' ' -f2 | median)
-r1=$(tail -n "$runs" "$work/samples-b2000" | cut -d' ' -f2 | median)
+read -r w0 r0 <<<"$(medians b0)"
+read -r w1 r1 <<<"$(medians b2000)"
 awk -v w0="$w0" -v w1="$w1" -v r0="$r0" -v r1="$r1" -v n="$runs" -v rows="$rows" 'BEGIN {
   printf "%d rows, median of %d runs:\n", rows, n
   printf "  --bootstrap 0:    %8.2f s  %6.0f MiB peak RSS\n", w0, r0
