@@ -33,7 +33,7 @@ public sealed record ValidationOptions
 /// reference, every number with its interval; pool the external sites (<see cref="SitePooling"/>).
 /// Every site's folder and header are checked against the model before any scoring, and so are its
 /// dates when --from/--to or --by needs them. With a window, rows outside it are left out before
-/// scoring; with --by, each site is also sliced into periods (<see cref="PeriodSlicer"/>), each
+/// scoring; with --by, each site is also sliced into periods (a <see cref="SliceCollector"/> keyed by period), each
 /// period gets every metric, and AUROC, O/E and the calibration slope a trend over them
 /// (<see cref="PeriodTrend"/>).
 /// </summary>
@@ -87,13 +87,22 @@ public static class ValidationRun
                 SubgroupSpec.MaxLevels, max => new InputException($"--subgroup '{g.Name}' has more than {max} distinct values at this site.",
                     $"Give band edges for a numeric column, e.g. --subgroup {g.Name}:40,60,75, or choose a column with fewer levels.", manifest))).ToList();
             var filter = options.Window is { } window ? new WindowFilter(window) : null;
-            var slicer = options.By is { } by ? new PeriodSlicer(card, schemas[s].HasPatientId, by, options.Window) : null;
+            // Periods are sliced by label ("2019", "2019-Q3", "2019-07": ordinal order is time order); undated rows in none.
+            var periodOf = new Dictionary<string, Period>(StringComparer.Ordinal);
+            string? PeriodLabel(ManifestRow row, ReadOnlySpan<float> _)
+            {
+                if (row.Date is not { } date) return null;
+                var period = Period.Of(date, options.By!.Value, options.Window);
+                periodOf.TryAdd(period.Label, period);
+                return period.Label;
+            }
+            var slicer = options.By is null ? null : new SliceCollector(card, schemas[s].HasPatientId, PeriodLabel);
             var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation,
                 [.. slicers, .. slicer is null ? Array.Empty<ISiteObserver>() : [slicer]], filter);
             var (result, estimate) = Summarise(card, scored, development, intervals, cancellation);
             if (filter is not null)
                 result = result with { Window = new WindowCounts(filter.Window.From, filter.Window.To, filter.DatedOutside, filter.Undated) };
-            if (slicer is not null) result = WithPeriods(result, card, slicer, intervals, cancellation);
+            if (slicer is not null) result = WithPeriods(result, card, options.By!.Value, slicer.Slices().Select(p => (periodOf[p.Key], p.Examples)), intervals, cancellation);
             if (filter is not null || slicer is not null) result = result with { Warnings = [.. result.Warnings, .. Warnings.ForDates(result, card.PositiveClass)] };
             if (options.Subgroups.Count > 0)
             {
@@ -160,12 +169,13 @@ public static class ValidationRun
     }
 
     /// <summary>The site's periods, each with every catalog metric (its own resamples: sample key "site/period"), and the trend over them.</summary>
-    private static SiteResult WithPeriods(SiteResult result, ModelCard card, PeriodSlicer slicer, IntervalOptions intervals, CancellationToken cancellation)
+    private static SiteResult WithPeriods(SiteResult result, ModelCard card, PeriodUnit by, IEnumerable<(Period Period, ScoredExamples Examples)> slices,
+        IntervalOptions intervals, CancellationToken cancellation)
     {
         double? threshold = card.OperatingPoint?.Threshold;
         var periods = new List<PeriodResult>();
         var estimates = new List<(string Label, double Time, SampleEstimate Estimate)>();
-        foreach (var (period, examples) in slicer.Periods())
+        foreach (var (period, examples) in slices)
         {
             var estimate = MetricEstimator.Estimate(examples, threshold, intervals, $"{result.Name}/{period.Label}", cancellation);
             var counts = examples.ClassCounts();
@@ -184,7 +194,7 @@ public static class ValidationRun
         }
         return result with
         {
-            Periods = new PeriodBreakdown(Period.Name(slicer.By), periods),
+            Periods = new PeriodBreakdown(Period.Name(by), periods),
             Trend = PeriodTrend.Fit(estimates, intervals.Level),
         };
     }

@@ -61,7 +61,7 @@ internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISit
         foreach (var row in batch.Rows) AddPatient(row.PatientId);
     }
 
-    /// <summary>One row of a batch: for observers that keep some rows only (<see cref="PeriodSlicer"/>).</summary>
+    /// <summary>One row of a batch: for observers that keep some rows only (<see cref="SliceCollector"/>).</summary>
     public void Add(in ScoredBatch batch, int row)
     {
         _labels.Add(batch.Labels.Span[row]);
@@ -78,34 +78,41 @@ internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISit
 }
 
 /// <summary>
-/// Splits a site into slices by a key of each row (a subgroup's level), keeping each slice's
-/// examples as <see cref="ExampleCollector"/> does. At most <paramref name="maxSlices"/> keys; more is
-/// an error <paramref name="tooMany"/> words.
+/// Splits a site into slices by a key of each row (a subgroup's level, a calendar period), keeping
+/// each slice's examples as <see cref="ExampleCollector"/> does (never features). A row whose key is
+/// null belongs to no slice and is counted (<see cref="Unsliced"/>: undated rows, for periods). More
+/// than <paramref name="maxSlices"/> keys is the error <paramref name="tooMany"/> words.
 /// </summary>
-internal sealed class SliceCollector(ModelCard card, bool hasPatientId, SliceCollector.KeyOf keyOf, int maxSlices, Func<int, Exception> tooMany)
-    : ISiteObserver
+internal sealed class SliceCollector(ModelCard card, bool hasPatientId, SliceCollector.KeyOf keyOf,
+    int maxSlices = int.MaxValue, Func<int, Exception>? tooMany = null) : ISiteObserver
 {
-    public delegate string KeyOf(ManifestRow row, ReadOnlySpan<float> features);
+    public delegate string? KeyOf(ManifestRow row, ReadOnlySpan<float> features);
 
-    private readonly Dictionary<string, ExampleCollector> _slices = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, ExampleCollector> _slices = new(StringComparer.Ordinal);
+
+    /// <summary>Rows whose key was null.</summary>
+    public long Unsliced { get; private set; }
 
     public void Observe(in ScoredBatch batch)
     {
         for (int r = 0; r < batch.Count; r++)
         {
-            string key = keyOf(batch.Rows[r], batch.FeaturesOf(r));
+            if (keyOf(batch.Rows[r], batch.FeaturesOf(r)) is not { } key)
+            {
+                Unsliced++;
+                continue;
+            }
             if (!_slices.TryGetValue(key, out var slice))
             {
-                if (_slices.Count == maxSlices) throw tooMany(maxSlices);
+                if (_slices.Count == maxSlices) throw tooMany?.Invoke(maxSlices) ?? new InvalidOperationException($"More than {maxSlices} slices.");
                 _slices[key] = slice = new ExampleCollector(card, hasPatientId);
             }
             slice.Add(batch, r);
         }
     }
 
-    /// <summary>Each slice's examples, by key in ordinal order.</summary>
-    public IReadOnlyList<(string Key, ScoredExamples Examples)> Slices() =>
-        _slices.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, s.Value.Examples())).ToList();
+    /// <summary>Each slice's examples, in ordinal key order.</summary>
+    public IReadOnlyList<(string Key, ScoredExamples Examples)> Slices() => _slices.Select(s => (s.Key, s.Value.Examples())).ToList();
 }
 
 /// <summary>Per model feature, the rows where it was missing.</summary>
