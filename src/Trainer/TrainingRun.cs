@@ -103,7 +103,7 @@ public static class TrainingRun
                 foldTemperature[at] = calibration.FoldTemperatures[f];
             }
         var labels = rows.Select(i => data.Labels[i]).ToArray();
-        var clusters = ClusterIndices(rows.Select(i => data.Groups[i]));
+        var clusters = PatientIndex.Number(rows.Select(i => data.Groups[i]));
         var predictions = new DevelopmentPredictions(classes, labels, Softmax(logits, classes, foldTemperature), clusters);
         var scored = predictions.ToScored(data.ClassNames, data.PositiveClassIndex);
         var operatingPoint = scored.IsBinary ? OperatingThreshold.Choose(scored, options.Threshold) : null;
@@ -124,7 +124,7 @@ public static class TrainingRun
             var foldScored = new ScoredExamples(data.ClassNames, data.PositiveClassIndex, at.Select(i => labels[i]).ToArray(),
                 at.SelectMany(i => predictions.Probabilities.AsSpan(i * classes, classes).ToArray()).ToArray())
             {
-                Clusters = ClusterIndices(t.Fold.Evaluate.Select(r => data.Groups[r])),
+                Clusters = PatientIndex.Number(t.Fold.Evaluate.Select(r => data.Groups[r])),
             };
             var metrics = MetricEstimator.Estimate(foldScored, operatingPoint?.Threshold, intervals, $"{DevelopmentEvaluation.SampleKey}/{t.Fold.Name}", cancellation).Metrics;
             return new FoldEvaluation(t.Fold.Name, t.Fold.Evaluate.Length, ClassCounts(data, t.Fold.Evaluate), t.BestEpoch, metrics);
@@ -138,6 +138,7 @@ public static class TrainingRun
         var trainingSites = sites.Select(s => new TrainingSite(s.Site.Name, s.Rows.Count, s.ManifestSha256, s.ContentSha256,
             s.Rows.Min(r => r.Date), s.Rows.Max(r => r.Date))).ToList();
         var created = options.CreatedUtc ?? DateTimeOffset.UtcNow;
+        var distribution = TrainingDistribution.Of(data.Features, data.FeatureNames, data.CategoricalColumns, data.Labels, data.ClassNames);
         var card = new ModelCard
         {
             HarnessVersion = HarnessInfo.Version,
@@ -150,11 +151,11 @@ public static class TrainingRun
             TrainingConfig = config,
             DevelopmentPredictions = predictions,
             OperatingPoint = operatingPoint,
-            FeatureMissingRates = MissingRates(data),
+            FeatureMissingRates = distribution.Features.ToDictionary(f => f.Name, f => f.MissingRate),
             Calibration = calibrationRecord,
             CrossValidation = crossValidation,
             CategoricalLevels = CategoricalLevels(final, data),
-            TrainingDistribution = TrainingDistribution.Of(data.Features, data.FeatureNames, data.CategoricalColumns, data.Labels, data.ClassNames),
+            TrainingDistribution = distribution,
             TrainingRows = RowFingerprint.Of(FingerprintSalt(options, sites), data.Features, data.FeatureCount,
                 data.Labels.Select(l => data.ClassNames[l]).ToList()),
         };
@@ -266,21 +267,6 @@ public static class TrainingRun
                 "Widen the training period (from/until), give the rows dates, or leave this site out.", PathDisplay.Of(site.Site.ManifestPath));
         return kept;
     }
-
-    /// <summary>Patients as indices 0..K-1 in order of first appearance.</summary>
-    private static int[] ClusterIndices(IEnumerable<string> groups)
-    {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        return groups.Select(g => index.TryGetValue(g, out int i) ? i : index[g] = index.Count).ToArray();
-    }
-
-    private static Dictionary<string, double> MissingRates(TrainingData data) =>
-        data.FeatureNames.Select((name, f) => (name, f)).ToDictionary(x => x.name, x =>
-        {
-            int missing = 0;
-            for (int r = 0; r < data.Count; r++) if (float.IsNaN(data.Features[r * data.FeatureCount + x.f])) missing++;
-            return (double)missing / data.Count;
-        });
 
     private static Dictionary<string, int> ClassCounts(TrainingData data, IEnumerable<int> rows)
     {

@@ -29,25 +29,30 @@ public sealed record DecisionCurve(IReadOnlyList<double> Thresholds, IReadOnlyLi
     {
         int positive = examples.PositiveClass ?? throw new ArgumentException("A decision curve needs a binary model.", nameof(examples));
         int n = examples.Count;
-        var risks = new double[n];
-        int events = 0;
+        var thresholds = Enumerable.Range(0, (int)Math.Round((To - From) / Step) + 1).Select(k => Math.Round(From + k * Step, 2)).ToArray();
+        // One pass: each row counted at the number of thresholds its risk reaches, so the rows treated
+        // at threshold k (risk >= thresholds[k]) are those counted at k + 1 or more.
+        var eventsAt = new int[thresholds.Length + 1];
+        var othersAt = new int[thresholds.Length + 1];
         for (int i = 0; i < n; i++)
         {
-            risks[i] = examples.Probability(i, positive);
-            if (examples.Labels[i] == positive) events++;
+            double risk = examples.Probability(i, positive);
+            int reached = 0, hi = thresholds.Length;
+            while (reached < hi)
+            {
+                int mid = (reached + hi) >>> 1;
+                if (thresholds[mid] <= risk) reached = mid + 1; else hi = mid;
+            }
+            if (examples.Labels[i] == positive) eventsAt[reached]++; else othersAt[reached]++;
         }
-        var labels = examples.Labels;
-        (int TruePositives, int FalsePositives) Treated(double pt)
-        {
-            int tp = 0, fp = 0;
-            for (int i = 0; i < n; i++)
-                if (risks[i] >= pt) { if (labels[i] == positive) tp++; else fp++; }
-            return (tp, fp);
-        }
+        var treated = new (int TruePositives, int FalsePositives)[thresholds.Length];
+        for (int k = thresholds.Length - 1, tp = 0, fp = 0; k >= 0; k--)
+            treated[k] = (tp += eventsAt[k + 1], fp += othersAt[k + 1]);
+        int events = eventsAt.Sum();
+        (int TruePositives, int FalsePositives) Treated(double pt) => treated[Array.IndexOf(thresholds, pt)];
         double prevalence = (double)events / n;
         double TreatAllAt(double pt) => prevalence - (1 - prevalence) * pt / (1 - pt);
 
-        var thresholds = Enumerable.Range(0, (int)Math.Round((To - From) / Step) + 1).Select(k => Math.Round(From + k * Step, 2)).ToList();
         var model = thresholds.Select(pt => Treated(pt) is var (tp, fp) ? NetBenefit(tp, fp, n, pt) : 0).ToList();
         var key = KeyThresholds.Select(pt =>
         {

@@ -79,15 +79,6 @@ public sealed record TrainingDistribution
         return null;
     }
 
-    /// <summary>Linear interpolation between order statistics (numpy's default, Hyndman and Fan definition 7) of ascending <paramref name="sorted"/>.</summary>
-    public static double Quantile(IReadOnlyList<double> sorted, double p)
-    {
-        double h = (sorted.Count - 1) * p;
-        int lo = (int)Math.Floor(h);
-        if (lo >= sorted.Count - 1) return sorted[^1];
-        double fraction = h - lo;
-        return fraction == 0 ? sorted[lo] : sorted[lo] + fraction * (sorted[lo + 1] - sorted[lo]);
-    }
 }
 
 /// <summary>
@@ -141,7 +132,9 @@ public sealed record FeatureDistribution(string Name, string Kind, long Observed
             foreach (double v in observed) squares += (v - mean!.Value) * (v - mean.Value);
             sd = Math.Sqrt(squares / (n - 1));
         }
-        var quantiles = n == 0 ? [] : TrainingDistribution.Deciles.Select(p => TrainingDistribution.Quantile(observed, p)).ToList();
+        double[] sorted = [.. observed];
+        // Linear interpolation between order statistics: numpy's default, Hyndman and Fan definition 7.
+        var quantiles = n == 0 ? [] : TrainingDistribution.Deciles.Select(p => Metrics.MetricEstimator.Quantile(sorted, p)).ToList();
         IReadOnlyList<double>? edges = null, levels = null;
         if (categorical) levels = observed.Distinct().ToList();
         else edges = quantiles.Distinct().ToList();

@@ -49,7 +49,7 @@ internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISit
     private readonly List<int> _labels = [];
     private readonly List<float> _probabilities = [];
     private readonly List<int>? _clusters = hasPatientId ? [] : null;
-    private readonly Dictionary<string, int> _patients = new(StringComparer.Ordinal);
+    private readonly PatientIndex _patients = new();
 
     public int Count => _labels.Count;
 
@@ -69,9 +69,7 @@ internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISit
         if (_clusters is not null) AddPatient(batch.Rows[row].PatientId);
     }
 
-    /// <summary>Patients as indices 0..K-1 in order of first appearance.</summary>
-    private void AddPatient(string patient) =>
-        _clusters!.Add(_patients.TryGetValue(patient, out int index) ? index : _patients[patient] = _patients.Count);
+    private void AddPatient(string patient) => _clusters!.Add(_patients.Of(patient));
 
     public ScoredExamples Examples() =>
         new(card.ClassNames, card.PositiveClassIndex, _labels.ToArray(), _probabilities.ToArray()) { Clusters = _clusters?.ToArray() };
