@@ -1,7 +1,7 @@
 using System.Globalization;
 using Harness.Core.Metrics;
 using Harness.Reports.Rendering;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Reports;
 

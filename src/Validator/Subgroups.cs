@@ -3,7 +3,7 @@ using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Core.ModelCards;
 using Harness.Core.Sites;
-using Harness.Validator.Results;
+using Harness.Results;
 using Harness.Validator.Scoring;
 
 namespace Harness.Validator;

@@ -6,7 +6,7 @@ using Harness.Core.Sites;
 using Harness.Reports;
 using Harness.Trainer;
 using Harness.Validator;
-using Harness.Validator.Results;
+using Harness.Results;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -10,7 +10,7 @@ using Harness.Reports;
 using Harness.Validator;
 using Harness.Validator.Criteria;
 using Harness.Validator.Inference;
-using Harness.Validator.Results;
+using Harness.Results;
 using Harness.Validator.Scoring;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Harness.Core.Metrics;
 using Harness.Reports;
-using Harness.Validator.Results;
+using Harness.Results;
 using Spectre.Console;
 
 namespace Harness.Cli.Rendering;
@@ -62,7 +62,7 @@ internal static class ConsoleTables
             foreach (var v in criteria.Verdicts)
                 table.AddRow(ConsoleText.Markup(v.Rule), ConsoleText.Markup(v.Site), Verdict(v.Verdict));
             console.Write(table);
-            foreach (var v in criteria.Verdicts.Where(v => v.Verdict != Validator.Results.Verdict.Pass))
+            foreach (var v in criteria.Verdicts.Where(v => v.Verdict != Results.Verdict.Pass))
                 console.MarkupLine($"{Verdict(v.Verdict)} {ConsoleText.Markup(v.Rule)} at {ConsoleText.Markup(v.Site)}: {ConsoleText.Markup(v.Reason)}");
         }
     }
@@ -295,8 +295,8 @@ internal static class ConsoleTables
 
     private static string Verdict(Verdict verdict) => verdict switch
     {
-        Validator.Results.Verdict.Pass => "[green]PASS[/]",
-        Validator.Results.Verdict.Fail => "[red]FAIL[/]",
+        Results.Verdict.Pass => "[green]PASS[/]",
+        Results.Verdict.Fail => "[red]FAIL[/]",
         _ => "[yellow]INCONCLUSIVE[/]",
     };
 

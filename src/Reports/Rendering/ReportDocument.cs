@@ -1,4 +1,4 @@
-using Harness.Validator.Results;
+using Harness.Results;
 using SkiaSharp;
 
 namespace Harness.Reports.Rendering;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Harness.Core.Metrics;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Validator.Criteria;
 

@@ -1,6 +1,6 @@
 using Harness.Core.ModelCards;
 using Harness.Core.Statistics;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Validator.Scoring;
 

@@ -2,7 +2,7 @@ using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Core.Sites;
 using Harness.Validator.Inference;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Validator.Scoring;
 

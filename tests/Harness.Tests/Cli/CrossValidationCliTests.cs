@@ -2,7 +2,7 @@ using Harness.Core.Metrics;
 using Harness.Reports;
 using Harness.Tests.Support;
 using Harness.Trainer;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.Cli;
 

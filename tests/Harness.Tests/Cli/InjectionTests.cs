@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Harness.Cli;
 using Harness.Tests.Support;
-using Harness.Validator.Results;
+using Harness.Results;
 using UglyToad.PdfPig;
 
 namespace Harness.Tests.Cli;

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Harness.Cli;
 using Harness.Tests.Support;
-using Harness.Validator.Results;
+using Harness.Results;
 using SkiaSharp;
 using UglyToad.PdfPig;
 

@@ -3,7 +3,7 @@ using Harness.Core.Metrics;
 using Harness.Reports;
 using Harness.Tests.Support;
 using Harness.Tests.Validator;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.Cli;
 

@@ -1,7 +1,7 @@
 using Harness.Core.Metrics;
 using Harness.Tests.Support;
 using Harness.Validator.Criteria;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.Criteria;
 

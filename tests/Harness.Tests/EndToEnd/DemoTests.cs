@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Harness.Tests.Support;
-using Harness.Validator.Results;
+using Harness.Results;
 using UglyToad.PdfPig;
 
 namespace Harness.Tests.EndToEnd;

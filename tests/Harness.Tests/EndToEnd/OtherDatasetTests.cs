@@ -1,5 +1,5 @@
 using Harness.Tests.Support;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.EndToEnd;
 

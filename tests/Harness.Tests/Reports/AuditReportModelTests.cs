@@ -1,7 +1,7 @@
 using Harness.Core.Metrics;
 using Harness.Core.ModelCards;
 using Harness.Reports;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.Reports;
 

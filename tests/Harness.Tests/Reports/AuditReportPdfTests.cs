@@ -1,7 +1,7 @@
 using Harness.Core.Metrics;
 using Harness.Reports;
 using Harness.Tests.Support;
-using Harness.Validator.Results;
+using Harness.Results;
 using SkiaSharp;
 using UglyToad.PdfPig;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Harness.Core.Metrics;
 using Harness.Core.ModelCards;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.Reports;
 

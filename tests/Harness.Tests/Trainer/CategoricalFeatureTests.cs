@@ -6,7 +6,7 @@ using Harness.Core.Sites;
 using Harness.Tests.Support;
 using Harness.Trainer;
 using Harness.Validator.Inference;
-using Harness.Validator.Results;
+using Harness.Results;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using TorchSharp;

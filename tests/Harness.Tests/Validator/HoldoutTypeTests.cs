@@ -68,11 +68,11 @@ public sealed class HoldoutTypeTests
     [Fact]
     public void A_training_institutions_periods_after_its_training_period_are_temporal_and_the_training_data_stays_internal()
     {
-        Harness.Validator.Results.SiteResult Site(string name, long? seen) => new()
+        Harness.Results.SiteResult Site(string name, long? seen) => new()
         {
             Name = name, ManifestPath = "m", ManifestSha256 = "other", N = 100, ClassCounts = new Dictionary<string, int>(),
             Holdout = "unknown", HoldoutReason = "", HeldOut = false, RowsSeenInTraining = seen, MissingRates = new Dictionary<string, double>(),
-            Metrics = new MetricSet(), Gap = new MetricSet(), Calibration = new Harness.Validator.Results.CalibrationCurve("positive_class", "yes", []), Warnings = [],
+            Metrics = new MetricSet(), Gap = new MetricSet(), Calibration = new Harness.Results.CalibrationCurve("positive_class", "yes", []), Warnings = [],
         };
 
         Assert.Equal(["internal", "temporal", "temporal+institutional", "internal"],

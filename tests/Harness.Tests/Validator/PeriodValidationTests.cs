@@ -6,7 +6,7 @@ using Harness.Core.Statistics;
 using Harness.Tests.Metrics;
 using Harness.Tests.Support;
 using Harness.Validator;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.Validator;
 

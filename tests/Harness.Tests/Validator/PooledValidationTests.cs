@@ -6,7 +6,7 @@ using Harness.Core.Statistics;
 using Harness.Tests.Support;
 using Harness.Trainer;
 using Harness.Validator;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.Validator;
 

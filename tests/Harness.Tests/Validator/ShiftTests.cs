@@ -6,7 +6,7 @@ using Harness.Core;
 using Harness.Core.ModelCards;
 using Harness.Tests.Support;
 using Harness.Validator;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.Validator;
 

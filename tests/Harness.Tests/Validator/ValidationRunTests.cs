@@ -7,7 +7,7 @@ using Harness.Tests.Metrics;
 using Harness.Tests.Support;
 using Harness.Validator;
 using Harness.Validator.Inference;
-using Harness.Validator.Results;
+using Harness.Results;
 
 namespace Harness.Tests.Validator;
 

@@ -4,7 +4,7 @@ using Harness.Core.Metrics;
 using Harness.Core.ModelCards;
 using Harness.Core.Statistics;
 
-namespace Harness.Validator.Results;
+namespace Harness.Results;
 
 /// <summary>
 /// Everything one validation run found: what results.json holds and what the PDF report draws.
@@ -88,7 +88,7 @@ public sealed record SiteResult
     /// <summary>Share of the positive class (binary models only).</summary>
     public double? Prevalence { get; init; }
 
-    /// <summary>The kind of hold-out (<see cref="HoldoutType"/>): internal, temporal, institutional, temporal+institutional or unknown.</summary>
+    /// <summary>The kind of hold-out (Harness.Validator.HoldoutType): internal, temporal, institutional, temporal+institutional or unknown.</summary>
     public required string Holdout { get; init; }
 
     /// <summary>Why the site is that kind of hold-out, in words.</summary>
@@ -160,7 +160,7 @@ public sealed record PeriodResult
 {
     public required string Label { get; init; }
 
-    /// <summary>The period's kind of hold-out (<see cref="HoldoutType"/>): a training institution's periods after its training period are temporal.</summary>
+    /// <summary>The period's kind of hold-out (Harness.Validator.HoldoutType): a training institution's periods after its training period are temporal.</summary>
     public required string Holdout { get; init; }
     public required DateOnly From { get; init; }
     public required DateOnly To { get; init; }

@@ -1,4 +1,4 @@
-namespace Harness.Validator.Results;
+namespace Harness.Results;
 
 /// <summary>The codes of <see cref="ValidationWarning"/>s (results.json "code"); README.md lists what each means.</summary>
 public static class WarningCodes

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Harness.Validator.Results;
+namespace Harness.Results;
 
 /// <summary>
 /// How a site's rows differ from the training rows ("why does this site differ?"), from the card's

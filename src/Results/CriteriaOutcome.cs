@@ -1,4 +1,4 @@
-namespace Harness.Validator.Results;
+namespace Harness.Results;
 
 /// <summary>An acceptance rule's verdict, judged on the interval, not the point.</summary>
 public enum Verdict

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Harness.Core;
 
-namespace Harness.Validator.Results;
+namespace Harness.Results;
 
 /// <summary>results.json: <see cref="ValidationResults"/> in snake_case JSON.</summary>
 public static class ResultsJson
