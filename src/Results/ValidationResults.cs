@@ -74,7 +74,12 @@ public sealed record ModelIdentity
 /// <param name="Requested">auto, cpu or cuda, as asked.</param>
 /// <param name="Provider">The ONNX Runtime execution provider that ran: CUDAExecutionProvider or CPUExecutionProvider.</param>
 /// <param name="Reason">Why that provider.</param>
-public sealed record ExecutionInfo(string Requested, string Provider, string Reason, string HarnessVersion, DateTimeOffset StartedUtc);
+public sealed record ExecutionInfo(string Requested, string Provider, string Reason, string HarnessVersion, DateTimeOffset StartedUtc)
+{
+    /// <summary>The software that validated: ONNX Runtime, .NET and the operating system, with versions (null in results from before it was recorded).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Software { get; init; }
+}
 
 /// <summary>One site's outcome.</summary>
 public sealed record SiteResult
@@ -83,6 +88,10 @@ public sealed record SiteResult
     public required string ManifestPath { get; init; }
     public required string ManifestSha256 { get; init; }
     public required int N { get; init; }
+
+    /// <summary>Distinct patients among the rows (the manifest's patient column; each row its own patient without one). Null in older results.</summary>
+    public int? Patients { get; init; }
+
     public required IReadOnlyDictionary<string, int> ClassCounts { get; init; }
 
     /// <summary>Share of the positive class (binary models only).</summary>

@@ -5,6 +5,7 @@ using Harness.Core.Sites;
 using Harness.Validator.Inference;
 using Harness.Results;
 using Harness.Validator.Scoring;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Harness.Validator;
 
@@ -132,7 +133,15 @@ public static class ValidationRun
                 Calibration = card.Calibration,
                 CrossValidation = card.CrossValidation,
             },
-            Execution = new ExecutionInfo(model.Execution.Requested, model.Execution.Used, model.Execution.Reason, HarnessInfo.Version, started),
+            Execution = new ExecutionInfo(model.Execution.Requested, model.Execution.Used, model.Execution.Reason, HarnessInfo.Version, started)
+            {
+                Software = new Dictionary<string, string>
+                {
+                    ["onnx_runtime"] = OrtEnv.Instance().GetVersionString(),
+                    ["dotnet"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+                    ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+                },
+            },
             Intervals = intervals,
             Development = development is null
                 ? card.Development
@@ -215,6 +224,7 @@ public static class ValidationRun
             ManifestPath = site.ManifestPath,
             ManifestSha256 = scored.ManifestSha256,
             N = examples.Count,
+            Patients = examples.Clusters is { Length: > 0 } clusters ? clusters.Max() + 1 : examples.Count, // clusters number patients 0..K-1
             ClassCounts = card.ClassNames.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => counts[x.i]),
             Prevalence = examples.PositiveClass is int pos ? (double)counts[pos] / examples.Count : null,
             Holdout = holdout,

@@ -25,6 +25,18 @@ internal static class Palette
     // The heading row of a metric group inside a table.
     public static readonly SKColor GroupFill = new(0xEA, 0xEF, 0xF5);
 
+    // Charts: the Okabe-Ito palette (Okabe & Ito 2008), told apart with every common colour-vision deficiency.
+    public static readonly SKColor Site = new(0x00, 0x72, 0xB2);        // blue: the site's own curve
+    public static readonly SKColor SiteBand = new(0x00, 0x72, 0xB2, 0x38);
+    public static readonly SKColor Development = new(0x55, 0x55, 0x55); // grey, dashed: the development reference
+    public static readonly SKColor Events = new(0xD5, 0x5E, 0x00);      // vermillion: events (the positive class)
+    public static readonly SKColor NonEvents = new(0x56, 0xB4, 0xE9);   // sky blue: non-events
+    public static readonly SKColor TreatAll = new(0xE6, 0x9F, 0x00);    // orange
+    public static readonly SKColor Pooled = new(0x00, 0x9E, 0x73);      // bluish green: pooled estimates
+    public static readonly SKColor Tolerance = new(0x00, 0x9E, 0x73, 0x26);
+    public static readonly SKColor Reference = new(0x8A, 0x94, 0xA3);   // the ideal line (diagonal, 0, 1)
+    public static readonly SKColor Grid = new(0xE3, 0xE7, 0xED);
+
     public const float TitleSize = 17;
     public const float SectionSize = 11;
     public const float SubsectionSize = 9.5f;

@@ -3,99 +3,112 @@ using SkiaSharp;
 namespace Harness.Reports.Rendering;
 
 /// <summary>
-/// The typefaces the report embeds. Found by family name through Skia's font manager: a PDF
-/// needs a real font file to embed, and a missing one would otherwise print as empty boxes.
-/// A character the chosen fonts lack (a CJK site name, say) is drawn in another installed font
-/// that has it (<see cref="Fallback"/>); Skia's font manager on Linux does not search for one itself.
+/// The typefaces the report draws with: the fonts shipped in the <see cref="Folder"/> beside the
+/// program (src/Reports/Fonts, with their licences), never the machine's, so a report looks the
+/// same wherever it is made. DejaVu Sans (regular, bold, mono) draws Latin, Greek, Cyrillic and
+/// symbols; Droid Sans Fallback draws what they lack (CJK, kana, Hangul).
+/// <para>
+/// Text is laid out with the whole fonts; before the pages are drawn, <see cref="UseSubsets"/>
+/// swaps each font for a subset holding only the characters the layout used
+/// (<see cref="TrueTypeSubset"/>), which is what the PDF embeds: a few kilobytes instead of the
+/// whole files. Advance widths are the same in both, so the layout stays exact.
+/// </para>
 /// </summary>
 internal sealed class ReportFonts : IDisposable
 {
-    private static readonly string[] SansFamilies = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"];
-    private static readonly string[] MonoFamilies = ["DejaVu Sans Mono", "Liberation Mono", "Courier New", "Courier"];
+    /// <summary>The fonts' folder, relative to the program.</summary>
+    public const string Folder = "fonts";
 
-    // Characters the report cannot do without: digits, letters, the minus sign, the dashes for missing
-    // values and intervals, and the markers of distinguishable gaps.
-    private const string NeededGlyphs = "0123456789.%()ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz−—–▼▲";
+    private const string RegularFile = "DejaVuSans.ttf", BoldFile = "DejaVuSans-Bold.ttf", MonoFile = "DejaVuSansMono.ttf",
+        FallbackFile = "DroidSansFallback.ttf";
 
+    private readonly Dictionary<SKTypeface, (byte[] Bytes, SortedSet<int> Used)> _sources = [];
+    private readonly Dictionary<SKTypeface, SKTypeface> _subsets = [];
     private readonly Dictionary<(SKTypeface, float), SKFont> _fonts = [];
-    private readonly Dictionary<int, SKTypeface?> _fallbacks = [];
-    private List<SKTypeface>? _installed;
 
-    private ReportFonts(SKTypeface regular, SKTypeface bold, SKTypeface mono)
+    private ReportFonts(string folder)
     {
-        Regular = regular;
-        Bold = bold;
-        Mono = mono;
+        Regular = Open(folder, RegularFile);
+        Bold = Open(folder, BoldFile);
+        Mono = Open(folder, MonoFile);
+        FallbackFace = Open(folder, FallbackFile);
     }
 
     public SKTypeface Regular { get; }
     public SKTypeface Bold { get; }
     public SKTypeface Mono { get; }
 
-    /// <summary>The family ScottPlot is told to use, so charts and text match.</summary>
-    public string Family => Regular.FamilyName;
+    /// <summary>Droid Sans Fallback: CJK and whatever else the DejaVu faces lack.</summary>
+    public SKTypeface FallbackFace { get; }
 
-    /// <summary>What stands for a character no installed font has: U+FFFD where the font has it, else '?'.</summary>
-    public string Replacement => Regular.ContainsGlyph(0xFFFD) ? "\uFFFD" : "?";
+    /// <summary>What stands for a character no shipped font has: U+FFFD.</summary>
+    public const string Replacement = "\uFFFD";
 
-    /// <summary>The first installed typeface that has <paramref name="codepoint"/>, or null when none has it.</summary>
-    public SKTypeface? Fallback(int codepoint)
+    /// <summary>Loads the shipped fonts from <paramref name="folder"/> (default: <see cref="Folder"/> beside the program).</summary>
+    public static ReportFonts Load(string? folder = null) => new(folder ?? Path.Combine(AppContext.BaseDirectory, Folder));
+
+    /// <summary>The shipped typeface that draws <paramref name="codepoint"/> when <paramref name="face"/> lacks it; null when none does.</summary>
+    public SKTypeface? Fallback(SKTypeface face, int codepoint) =>
+        new[] { Regular, Bold, Mono, FallbackFace }.FirstOrDefault(t => t != face && t.ContainsGlyph(codepoint));
+
+    /// <summary>Notes that <paramref name="text"/> is drawn in <paramref name="typeface"/>, so its subset keeps those characters.</summary>
+    public void Use(SKTypeface typeface, string text)
     {
-        if (!_fallbacks.TryGetValue(codepoint, out var typeface))
-            _fallbacks[codepoint] = typeface = Installed().FirstOrDefault(t => t.ContainsGlyph(codepoint));
-        return typeface;
+        if (_sources.TryGetValue(typeface, out var source))
+            foreach (var rune in text.EnumerateRunes()) source.Used.Add(rune.Value);
     }
 
-    /// <summary>The first installed typeface that has every character of <paramref name="text"/>, or null.</summary>
-    public SKTypeface? Covering(string text) => Installed().FirstOrDefault(t => t.ContainsGlyphs(text));
-
-    private List<SKTypeface> Installed() => _installed ??= SKFontManager.Default.FontFamilies
-        .Select(f => SKFontManager.Default.MatchFamily(f, SKFontStyle.Normal))
-        .OfType<SKTypeface>().ToList();
-
-    public static ReportFonts Load()
+    /// <summary>From now on, draws with subsets holding only the characters noted by <see cref="Use"/>.</summary>
+    public void UseSubsets()
     {
-        var manager = SKFontManager.Default;
-        var regular = Find(manager, SansFamilies.Concat(manager.FontFamilies), SKFontStyle.Normal)
-            ?? throw new InvalidOperationException(
-                "No usable font was found for the PDF report (tried DejaVu Sans, Liberation Sans, Arial, Helvetica and every installed family). " +
-                "Install one, e.g. 'apt-get install fonts-dejavu-core'.");
-        var bold = manager.MatchFamily(regular.FamilyName, SKFontStyle.Bold) is { } b && HasGlyphs(b) && b.FontWeight > regular.FontWeight
-            ? b
-            : regular;
-        var mono = Find(manager, MonoFamilies, SKFontStyle.Normal) ?? regular;
-        return new ReportFonts(regular, bold, mono);
+        foreach (var (full, (bytes, used)) in _sources)
+        {
+            if (_subsets.ContainsKey(full) || used.Count == 0) continue;
+            var data = TrueTypeSubset.Subset(bytes, used);
+            _subsets[full] = SKTypeface.FromData(SKData.CreateCopy(data))
+                ?? throw new InvalidOperationException($"SkiaSharp could not load the subset of {full.FamilyName}.");
+        }
     }
 
-    /// <summary>A font of the given typeface and size, cached: pages are laid out first and drawn later.</summary>
+    /// <summary>A font of the given typeface and size (its subset once <see cref="UseSubsets"/> ran), cached.</summary>
     public SKFont Get(SKTypeface typeface, float size)
     {
-        if (!_fonts.TryGetValue((typeface, size), out var font))
+        var drawn = _subsets.GetValueOrDefault(typeface, typeface);
+        if (!_fonts.TryGetValue((drawn, size), out var font))
         {
             // Unhinted, linear metrics: glyph advances are not rounded to whole points, which would space text out.
-            font = new SKFont(typeface, size) { Subpixel = true, LinearMetrics = true, Hinting = SKFontHinting.None, Edging = SKFontEdging.Antialias };
-            _fonts[(typeface, size)] = font;
+            font = new SKFont(drawn, size) { Subpixel = true, LinearMetrics = true, Hinting = SKFontHinting.None, Edging = SKFontEdging.Antialias };
+            _fonts[(drawn, size)] = font;
         }
         return font;
     }
 
-    private static SKTypeface? Find(SKFontManager manager, IEnumerable<string> families, SKFontStyle style)
+    private SKTypeface Open(string folder, string file)
     {
-        foreach (string family in families)
+        string path = Path.Combine(folder, file);
+        byte[] bytes;
+        try
         {
-            var typeface = manager.MatchFamily(family, style);
-            if (typeface is not null && HasGlyphs(typeface)) return typeface;
-            typeface?.Dispose();
+            bytes = File.ReadAllBytes(path);
         }
-        return null;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"The report's font {path} cannot be read ({e.Message}); it ships with Harness: rebuild or reinstall Harness.", e);
+        }
+        var typeface = SKTypeface.FromData(SKData.CreateCopy(bytes))
+            ?? throw new InvalidOperationException($"The report's font {path} is not a font SkiaSharp can load; rebuild or reinstall Harness.");
+        _sources[typeface] = (bytes, []);
+        return typeface;
     }
-
-    private static bool HasGlyphs(SKTypeface typeface) => typeface.GetGlyphs(NeededGlyphs).All(g => g != 0);
 
     public void Dispose()
     {
         foreach (var font in _fonts.Values) font.Dispose();
+        foreach (var subset in _subsets.Values) subset.Dispose();
+        foreach (var typeface in _sources.Keys) typeface.Dispose();
         _fonts.Clear();
-        foreach (var typeface in _installed ?? []) typeface.Dispose();
+        _subsets.Clear();
+        _sources.Clear();
     }
 }

@@ -6,7 +6,7 @@ namespace Harness.Reports.Rendering;
 
 internal enum Face { Regular, Bold, Mono }
 
-/// <summary>A run of text in one face and colour; <paramref name="Fallback"/>, when set, is the installed typeface that draws it instead.</summary>
+/// <summary>A run of text in one face and colour; <paramref name="Fallback"/>, when set, is the shipped typeface that draws it instead.</summary>
 internal readonly record struct Span(string Text, Face Face = Face.Regular, SKColor? Color = null, SKTypeface? Fallback = null);
 
 /// <summary>A laid-out line: pieces at x offsets from the line's left edge.</summary>
@@ -16,8 +16,9 @@ internal sealed record TextLine(IReadOnlyList<(float X, Span Span)> Pieces, floa
 /// Measures, wraps and draws text. Skia draws glyphs but does not wrap, so paragraphs and table
 /// cells are broken into lines here, at spaces where possible and inside long words (hashes) where not.
 /// No character is dropped silently: a control character is drawn as its escape (\x1B, as on the
-/// console), one the face lacks in a fallback font, and one no installed font has as the
-/// replacement character, listed in <see cref="Undrawable"/>.
+/// console), one the face lacks in another shipped font that has it, and one no shipped font has
+/// as the replacement character, listed in <see cref="Undrawable"/>. Every character laid out is
+/// noted with its typeface (<see cref="ReportFonts.Use"/>), so the embedded subsets hold it.
 /// </summary>
 internal sealed class Typesetter(ReportFonts fonts) : IDisposable
 {
@@ -29,7 +30,7 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
 
     public ReportFonts Fonts { get; } = fonts;
 
-    /// <summary>The code points no installed font has, each drawn as <see cref="ReportFonts.Replacement"/>.</summary>
+    /// <summary>The code points no shipped font has, each drawn as <see cref="ReportFonts.Replacement"/>.</summary>
     public IReadOnlyCollection<int> Undrawable => _undrawable;
 
     public SKTypeface Typeface(Face face) => face switch
@@ -81,6 +82,7 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
 
         foreach (var span in spans.SelectMany(Cover))
         {
+            Fonts.Use(span.Fallback ?? Typeface(span.Face), span.Text);
             var paragraphs = span.Text.Split('\n');
             for (int p = 0; p < paragraphs.Length; p++)
             {
@@ -139,7 +141,7 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
 
     /// <summary>
     /// The span as runs its face draws and runs in a fallback typeface; a control character becomes
-    /// its escape, and a character no installed font has the replacement character, recorded.
+    /// its escape, and a character no shipped font has the replacement character, recorded.
     /// Line breaks pass through.
     /// </summary>
     private IEnumerable<Span> Cover(Span span)
@@ -160,11 +162,11 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
                 text = VisibleText.Of(text);
             else if (rune.Value != '\n' && !face.ContainsGlyph(rune.Value))
             {
-                fallback = Fonts.Fallback(rune.Value);
+                fallback = Fonts.Fallback(face, rune.Value);
                 if (fallback is null)
                 {
                     _undrawable.Add(rune.Value);
-                    text = Fonts.Replacement;
+                    text = ReportFonts.Replacement;
                 }
             }
             if (fallback != current && run.Length > 0)
@@ -176,26 +178,6 @@ internal sealed class Typesetter(ReportFonts fonts) : IDisposable
             run.Append(text);
         }
         yield return span with { Text = run.ToString(), Fallback = current };
-    }
-
-    /// <summary>
-    /// A label drawn in one typeface (a chart's axis title): the text and the family to draw it in,
-    /// the report's own unless another installed font has all of it. Failing both, what the
-    /// report's font lacks is replaced and recorded.
-    /// </summary>
-    public (string Text, string Family) OneFamily(string text)
-    {
-        text = VisibleText.Of(text);
-        if (Fonts.Regular.ContainsGlyphs(text)) return (text, Fonts.Family);
-        if (Fonts.Covering(text) is { } covering) return (text, covering.FamilyName);
-        var drawn = new StringBuilder();
-        foreach (var rune in text.EnumerateRunes())
-        {
-            bool has = Fonts.Regular.ContainsGlyph(rune.Value);
-            if (!has) _undrawable.Add(rune.Value);
-            drawn.Append(has ? rune.ToString() : Fonts.Replacement);
-        }
-        return (drawn.ToString(), Fonts.Family);
     }
 
     /// <summary>Words with their trailing spaces kept, so re-joining them restores the text.</summary>

@@ -1,0 +1,238 @@
+using SkiaSharp;
+
+namespace Harness.Reports.Rendering;
+
+/// <summary>A table column: header text, width in points, how its cells align, and whether it holds a drawing instead of text.</summary>
+internal sealed record Column(string Header, float Width, SKTextAlign Align = SKTextAlign.Left, bool Graphic = false);
+
+/// <summary>
+/// A table row: one list of spans per cell. <paramref name="Fill"/> tints the row (amber for a site
+/// that is not external validation); a <paramref name="Spanning"/> row is a group heading whose first
+/// cell runs across the whole table and which is kept on a page with the row after it.
+/// <paramref name="Graphic"/> draws the row's <see cref="Column.Graphic"/> cell (a forest plot's interval).
+/// </summary>
+internal sealed record TableRow(IReadOnlyList<IReadOnlyList<Span>> Cells, SKColor? Fill = null, bool Spanning = false,
+    Action<SKCanvas, SKRect>? Graphic = null)
+{
+    /// <summary>A row whose cells are one span each.</summary>
+    public static TableRow Of(IEnumerable<Span> cells, SKColor? fill = null) => new(cells.Select(c => (IReadOnlyList<Span>)[c]).ToList(), fill);
+}
+
+/// <summary>A section's entry in the contents: its anchor, title and (once laid out) page.</summary>
+internal sealed record ContentsEntry(string Id, string Title);
+
+/// <summary>
+/// The report's building blocks (section headings, paragraphs, key-value lines, tables that break
+/// across pages with repeated headers, and rows of charts), laid down a <see cref="PageFlow"/>.
+/// Sections say what to show; this decides where it goes.
+/// </summary>
+internal sealed class Composer(PageFlow flow, Typesetter type)
+{
+    public const float CellPadX = 3.5f, CellPadY = 3f;
+    private const float KeyWidth = 118;
+
+    private readonly List<ContentsEntry> _contents = [];
+
+    public PageFlow Flow => flow;
+    public Typesetter Type => type;
+    public float Width => flow.ContentWidth;
+
+    /// <summary>The sections in order, for the contents and the checklist.</summary>
+    public IReadOnlyList<ContentsEntry> Contents => _contents;
+
+    /// <summary>A numbered section: a heading kept with the start of its content, an anchor the contents link to.</summary>
+    public void Section(string id, string title, float minimumBelow = 60, bool newPage = false)
+    {
+        float height = Typesetter.LineHeight(Palette.SectionSize) + 8;
+        if (newPage && !flow.AtPageTop) flow.NewPage();
+        else flow.Reserve(height + minimumBelow);
+        if (!flow.AtPageTop) flow.Advance(8);
+        _contents.Add(new ContentsEntry(id, title));
+        flow.Anchor(id);
+        Heading($"{_contents.Count}. {title}");
+    }
+
+    public void Heading(string title)
+    {
+        Text(title, Palette.SectionSize, Face.Bold, Palette.Accent);
+        float y = flow.Y + 1.5f;
+        Rule(y, Palette.Rule, 0.8f);
+        flow.Advance(6.5f);
+    }
+
+    /// <summary>A horizontal rule across the content width at <paramref name="y"/>.</summary>
+    public void Rule(float y, SKColor color, float width)
+    {
+        float left = flow.Left, right = flow.Right;
+        flow.Draw(new SKRect(left, y - width, right, y + width), c =>
+        {
+            using var paint = Plot.Stroke(color, width);
+            c.DrawLine(left, y, right, y, paint);
+        });
+    }
+
+    /// <summary>A smaller heading inside a section, kept with the start of what follows it.</summary>
+    public void SubHeading(string title, float minimumBelow = 40) => SubHeading([new Span(title, Face.Bold, Palette.Accent)], minimumBelow);
+
+    public void SubHeading(IReadOnlyList<Span> title, float minimumBelow)
+    {
+        const float size = Palette.SubsectionSize;
+        var lines = type.Wrap(title, size, flow.ContentWidth);
+        float height = lines.Count * Typesetter.LineHeight(size) + 2;
+        flow.Reserve(height + minimumBelow);
+        if (!flow.AtPageTop) flow.Advance(4);
+        Lines(lines, flow.Left, size, Palette.Accent, flow.ContentWidth);
+        flow.Advance(height);
+    }
+
+    public void Text(string text, float size, Face face, SKColor color) => Paragraph([new Span(text, face, color)], size);
+
+    public void Paragraph(string text, float size = Palette.BodySize, SKColor? color = null, float gap = 2) =>
+        Paragraph([new Span(text, Color: color ?? Palette.Ink)], size, gap);
+
+    /// <summary>A muted one-line note: what a section says when its data is absent.</summary>
+    public void Absent(string why) => Paragraph(why, Palette.BodySize, Palette.Muted, gap: 6);
+
+    public void Paragraph(IReadOnlyList<Span> spans, float size, float gap = 0)
+    {
+        var lines = type.Wrap(spans, size, flow.ContentWidth);
+        float height = lines.Count * Typesetter.LineHeight(size);
+        flow.Reserve(height);
+        Lines(lines, flow.Left, size, Palette.Ink, flow.ContentWidth);
+        flow.Advance(height + gap);
+    }
+
+    /// <summary>Draws laid-out lines at the current position (the caller advances).</summary>
+    private void Lines(IReadOnlyList<TextLine> lines, float left, float size, SKColor color, float width, SKTextAlign align = SKTextAlign.Left)
+    {
+        float top = flow.Y, height = lines.Count * Typesetter.LineHeight(size);
+        flow.Draw(SKRect.Create(left, top, width, height), c => type.Draw(c, lines, left, top, size, color, width, align));
+    }
+
+    public void KeyValue(string key, IReadOnlyList<Span> value, SKColor? fill = null)
+    {
+        const float padY = 2.2f;
+        float size = Palette.BodySize;
+        float valueWidth = flow.ContentWidth - KeyWidth - 6;
+        var keyLines = type.Wrap(key, size, KeyWidth - 8, Face.Bold, Palette.Muted);
+        var valueLines = type.Wrap(value, size, valueWidth);
+        float height = Math.Max(keyLines.Count, valueLines.Count) * Typesetter.LineHeight(size) + 2 * padY;
+        flow.Reserve(height);
+        float top = flow.Y, left = flow.Left, width = flow.ContentWidth;
+        flow.Draw(SKRect.Create(left, top, width, height), c =>
+        {
+            if (fill is { } f)
+            {
+                c.DrawRect(SKRect.Create(left, top, width, height), type.Paint(f));
+                c.DrawRect(SKRect.Create(left, top, 2.5f, height), type.Paint(Palette.Accent));
+            }
+            type.Draw(c, keyLines, left + 6, top + padY, size, Palette.Muted);
+            type.Draw(c, valueLines, left + KeyWidth, top + padY, size, Palette.Ink);
+        });
+        flow.Advance(height);
+    }
+
+    public void KeyValue(string key, string value) => KeyValue(key, [new Span(value)]);
+
+    /// <summary>
+    /// A table with a shaded header row, repeated on every page the table spans under
+    /// "<paramref name="title"/> (continued)". <paramref name="headerGraphic"/> draws the graphic
+    /// column's header cell (a forest plot's axis).
+    /// </summary>
+    public void Table(IReadOnlyList<Column> columns, IReadOnlyList<TableRow> rows, string title, float size = Palette.SmallSize,
+        Action<SKCanvas, SKRect>? headerGraphic = null, float graphicHeaderHeight = 0)
+    {
+        var header = new TableRow(columns.Select(c => (IReadOnlyList<Span>)[new Span(c.Header, Face.Bold, Palette.Accent)]).ToList(), Graphic: headerGraphic);
+        var headerCells = Layout(columns, header, size, out float headerHeight);
+        headerHeight = Math.Max(headerHeight, graphicHeaderHeight);
+        var laid = rows.Select(r => (Cells: Layout(columns, r, size, out float h), Height: h)).ToList();
+
+        bool first = true;
+        int zebra = 0;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var (cells, rowHeight) = laid[r];
+            // A group heading stays with its first row; the first row stays with the header.
+            float need = rowHeight + (rows[r].Spanning && r + 1 < rows.Count ? laid[r + 1].Height : 0);
+            bool newPage = flow.Reserve(first ? headerHeight + need : need + headerHeight);
+            if (newPage && !first) SubHeading($"{title} (continued)", need + headerHeight);
+            if (first || newPage) DrawRow(columns, header, headerCells, headerHeight, Palette.HeaderFill, size, bold: true);
+            first = false;
+            zebra = rows[r].Spanning ? 0 : zebra + 1;
+            var fill = rows[r].Fill ?? (zebra % 2 == 0 && !rows[r].Spanning ? Palette.Zebra : null);
+            DrawRow(columns, rows[r], cells, rowHeight, fill, size, bold: false);
+        }
+    }
+
+    private IReadOnlyList<IReadOnlyList<TextLine>> Layout(IReadOnlyList<Column> columns, TableRow row, float size, out float height)
+    {
+        var cells = row.Spanning
+            ? [type.Wrap(row.Cells[0], size, columns.Sum(c => c.Width) - 2 * CellPadX)]
+            : columns.Select((c, i) => c.Graphic ? [] : type.Wrap(row.Cells[i], size, c.Width - 2 * CellPadX)).ToList();
+        height = Math.Max(1, cells.Max(l => l.Count)) * Typesetter.LineHeight(size) + 2 * CellPadY;
+        return cells;
+    }
+
+    private void DrawRow(IReadOnlyList<Column> columns, TableRow row, IReadOnlyList<IReadOnlyList<TextLine>> cells, float height, SKColor? fill,
+        float size, bool bold)
+    {
+        float top = flow.Y, left = flow.Left, width = columns.Sum(c => c.Width);
+        flow.Draw(SKRect.Create(left, top, width, height + 0.5f), c =>
+        {
+            if (fill is { } f) c.DrawRect(SKRect.Create(left, top, width, height), type.Paint(f));
+            if (row.Spanning)
+                type.Draw(c, cells[0], left + CellPadX, top + CellPadY, size, Palette.Ink, width - 2 * CellPadX);
+            else
+            {
+                float x = left;
+                for (int i = 0; i < columns.Count; i++)
+                {
+                    if (columns[i].Graphic) row.Graphic?.Invoke(c, SKRect.Create(x, top, columns[i].Width, height));
+                    else type.Draw(c, cells[i], x + CellPadX, top + CellPadY, size, Palette.Ink, columns[i].Width - 2 * CellPadX, columns[i].Align);
+                    x += columns[i].Width;
+                }
+            }
+            using var paint = Plot.Stroke(bold ? Palette.Accent : Palette.Rule, bold ? 0.8f : 0.5f);
+            c.DrawLine(left, top + height, left + width, top + height, paint);
+        });
+        flow.Advance(height);
+    }
+
+    /// <summary>
+    /// Charts in rows of <paramref name="perRow"/>, each with a title that wraps above it; a row
+    /// shares one title height so its frames line up, and a row never splits across pages.
+    /// </summary>
+    public void Charts(IReadOnlyList<(string Title, float Height, Action<SKCanvas, SKRect> Draw)> charts, int perRow, string title)
+    {
+        const float gutter = 12, titleSize = 7.5f, rowGap = 8;
+        float width = (flow.ContentWidth - gutter * (perRow - 1)) / perRow;
+        for (int i = 0; i < charts.Count; i += perRow)
+        {
+            var row = charts.Skip(i).Take(perRow).ToList();
+            var titles = row.Select(c => type.Wrap(c.Title, titleSize, width - 4, Face.Bold)).ToList();
+            float titleHeight = titles.Max(t => t.Count) * Typesetter.LineHeight(titleSize) + 2;
+            float height = row.Max(c => c.Height);
+            if (flow.Reserve(titleHeight + height)) SubHeading($"{title} (continued)", titleHeight + height);
+            for (int j = 0; j < row.Count; j++)
+            {
+                var (_, chartHeight, draw) = row[j];
+                var lines = titles[j];
+                float left = flow.Left + j * (width + gutter), top = flow.Y;
+                var area = SKRect.Create(left, top + titleHeight, width, chartHeight);
+                flow.Draw(SKRect.Create(left, top, width, titleHeight + chartHeight), c =>
+                {
+                    type.Draw(c, lines, left, top, titleSize, Palette.Ink, width, SKTextAlign.Center);
+                    draw(c, area);
+                });
+            }
+            flow.Advance(titleHeight + height + rowGap);
+        }
+    }
+
+    /// <summary>A small legend line: coloured swatches with their meaning.</summary>
+    public void Legend(IReadOnlyList<(SKColor Color, string Text, bool Dashed)> items)
+    {
+        var spans = items.SelectMany(i => new Span[] { new(i.Dashed ? "\u2013 \u2013 " : "\u2014\u2014 ", Face.Bold, i.Color), new(i.Text + "     ", Color: Palette.Muted) }).ToList();
+        Paragraph(spans, Palette.SmallSize, gap: 3);
+    }
+}

@@ -1,0 +1,59 @@
+using Harness.Core.Metrics;
+using Harness.Reports.Rendering;
+using Harness.Reports.Sections.Verdict;
+using SkiaSharp;
+
+namespace Harness.Reports.Sections;
+
+/// <summary>
+/// A catalog group's metrics as tables: one row per sample (development, then each site), one column
+/// per metric, each cell the value with its interval and, for sites, the gap with its interval. A
+/// group with more metrics than fit across the page is split into several tables.
+/// </summary>
+internal static class MetricTables
+{
+    private const int PerTable = 4;
+
+    public static void Compose(Composer c, ReportContext context, string group, string title)
+    {
+        var metrics = context.Shown.Where(m => m.Group == group).ToList();
+        if (metrics.Count == 0) return;
+        for (int start = 0; start < metrics.Count; start += PerTable)
+        {
+            var chunk = metrics.Skip(start).Take(PerTable).ToList();
+            const float site = 96;
+            float width = (c.Width - site) / PerTable;
+            var columns = new List<Column> { new("Sample", site) };
+            columns.AddRange(chunk.Select(m => new Column($"{m.Label}\n({context.Level} CI; gap)", width, SKTextAlign.Right)));
+            var development = context.Results.Development;
+            var rows = new List<TableRow> { Row(context, "Development", "reference", true, development.Metrics, null, chunk, Palette.CalloutFill) };
+            rows.AddRange(context.Sites.Select(s =>
+                Row(context, s.Name, ReportContext.HoldoutText(s), s.HeldOut, s.Metrics, s.Gap, chunk, s.HeldOut ? null : Palette.WarnFill)));
+            c.Table(columns, rows, title);
+            c.Flow.Advance(4);
+        }
+        var notes = context.Sites.SelectMany(s => metrics.Select(m => (Site: s.Name, Metric: m, Value: ReportContext.Get(s.Metrics, m.Key))))
+            .Where(x => x.Value is { Value: null } || x.Value?.Ci is null && x.Value?.Note is not null)
+            .Select(x => $"{x.Site}: {x.Metric.Label} {(x.Value!.Note ?? "undefined").TrimEnd('.')}.")
+            .Distinct()
+            .ToList();
+        foreach (string note in notes) c.Paragraph([new("Note: ", Face.Bold, Palette.Muted), new(note, Color: Palette.Muted)], Palette.SmallSize);
+    }
+
+    private static TableRow Row(ReportContext context, string name, string flag, bool heldOut, MetricSet metrics, MetricSet? gaps,
+        IReadOnlyList<MetricDefinition> columns, SKColor? fill)
+    {
+        List<IReadOnlyList<Span>> cells = [[new(name, Face.Bold), new("\n" + flag, Face.Bold, heldOut ? Palette.Muted : Palette.WarnInk)]];
+        foreach (var m in columns)
+        {
+            var value = ReportContext.Get(metrics, m.Key);
+            var gap = gaps is null || value?.Value is null ? null : ReportContext.Get(gaps, m.Key);
+            var mark = AuditReport.Mark(gap);
+            var (face, ink) = VerdictSection.GapStyle(mark);
+            var spans = new List<Span> { new(value is null ? "" : ReportFormat.WithInterval(m, value)) };
+            if (gap?.Value is not null) spans.Add(new("\n" + AuditReport.Marked(mark, ReportFormat.GapWithInterval(m, gap)), face, ink));
+            cells.Add(spans);
+        }
+        return new TableRow(cells, fill);
+    }
+}

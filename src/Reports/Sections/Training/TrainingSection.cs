@@ -1,0 +1,43 @@
+using Harness.Reports.Rendering;
+using SkiaSharp;
+
+namespace Harness.Reports.Sections.Training;
+
+/// <summary>How the model was trained and what cross-validation expected of it: the folds, their best epochs and metrics, and how the exported model was made.</summary>
+internal sealed class TrainingSection : IReportSection
+{
+    public string Id => "training";
+    public string Title => "Training record";
+
+    public void Compose(Composer c, ReportContext context)
+    {
+        c.Section(Id, Title, minimumBelow: 60);
+        var model = context.Results.Model;
+        if (model.CrossValidation is not { } cv)
+        {
+            c.Absent($"The model card (format {model.CardFormat}) records no cross-validation: it was written before Harness recorded folds.");
+            return;
+        }
+        c.KeyValue("Scheme", cv.Scheme);
+        c.KeyValue("Exported model", cv.FinalModel);
+        c.KeyValue("Development reference", context.Results.Development.Split);
+        c.Flow.Advance(4);
+
+        var metrics = context.Headline.Take(3).ToList();
+        var columns = new List<Column> { new("Fold", 92), new("n", 34, SKTextAlign.Right), new(context.EventsLabel, 40, SKTextAlign.Right), new("Best epoch", 44, SKTextAlign.Right) };
+        float width = (c.Width - columns.Sum(k => k.Width)) / metrics.Count;
+        columns.AddRange(metrics.Select(m => new Column($"{m.Label} ({context.Level} CI)", width, SKTextAlign.Right)));
+        var rows = cv.Folds.Select(f => TableRow.Of(new Span[]
+        {
+            new(f.Name, Face.Bold), new(ReportFormat.Count(f.N)), new(context.Events(f.ClassCounts)), new(f.BestEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        }.Concat(metrics.Select(m => new Span(ReportFormat.WithInterval(m, ReportContext.Get(f.Metrics, m.Key))))))).ToList();
+        List<IReadOnlyList<Span>> spread = [[new("Over folds", Face.Bold)], [], [], []];
+        spread.AddRange(metrics.Select(m => (IReadOnlyList<Span>)[new(cv.Spread.GetValueOrDefault(m.Key) is { } s
+            ? $"mean {ReportFormat.Value(m, s.Mean)}, SD {ReportFormat.Value(m, s.Sd)}\n{ReportFormat.Value(m, s.Min)} to {ReportFormat.Value(m, s.Max)}"
+            : ReportFormat.Missing)]));
+        rows.Add(new TableRow(spread, Palette.CalloutFill));
+        c.Table(columns, rows, "Folds");
+        c.Flow.Advance(3);
+        c.Absent("Loss curves: the model card does not carry per-epoch losses; training.json beside the model does (epochs).");
+    }
+}
