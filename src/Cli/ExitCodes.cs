@@ -16,6 +16,9 @@ public static class ExitCodes
     /// <summary>Validation ran; no acceptance rule failed, but at least one was inconclusive (its interval straddles the bound, or the site is too small).</summary>
     public const int CriteriaInconclusive = 4;
 
+    /// <summary>harness verify: a file differs from the one the report validated (its SHA-256 does not match).</summary>
+    public const int VerifyFailed = 5;
+
     /// <summary>A bug in Harness (EX_SOFTWARE): the message and stack trace are printed for a report.</summary>
     public const int InternalError = 70;
 

@@ -42,6 +42,11 @@ public static class HarnessApp
             config.AddCommand<ValidateCommand>("validate")
                 .WithExample("validate", "--model", "runs/heart/model.onnx", "--site", "sites/heart/switzerland", "--site", "sites/heart/va-long-beach", "--out", "runs/heart-validation")
                 .WithExample("validate", "--model", "runs/heart/model.onnx", "--site", "DATED_SITE", "--from", "2015-01-01", "--to", "2020-12-31", "--by", "year", "--out", "runs/by-year");
+            config.AddCommand<ReportCommand>("report")
+                .WithExample("report", "--results", "runs/heart-validation/results.json", "--out", "report.pdf")
+                .WithExample("report", "--results", "hospital-a/results.json", "--results", "hospital-b/results.json", "--out", "runs/merged");
+            config.AddCommand<VerifyCommand>("verify")
+                .WithExample("verify", "runs/heart-validation/report.pdf", "--model", "runs/heart/model.onnx", "--site", "sites/heart/switzerland");
         });
 
         try
@@ -84,6 +89,8 @@ public static class HarnessApp
         ["demo"] = typeof(DemoSettings),
         ["train"] = typeof(TrainSettings),
         ["validate"] = typeof(ValidateSettings),
+        ["report"] = typeof(ReportSettings),
+        ["verify"] = typeof(VerifySettings),
     };
 
     /// <summary>

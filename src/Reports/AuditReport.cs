@@ -1,3 +1,4 @@
+using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Reports.Rendering;
 using Harness.Reports.Sections;
@@ -5,6 +6,7 @@ using Harness.Reports.Sections.Calibration;
 using Harness.Reports.Sections.Checklist;
 using Harness.Reports.Sections.ClinicalUtility;
 using Harness.Reports.Sections.Contents;
+using Harness.Reports.Sections.Criteria;
 using Harness.Reports.Sections.Data;
 using Harness.Reports.Sections.Definitions;
 using Harness.Reports.Sections.Discrimination;
@@ -45,7 +47,7 @@ public static class AuditReport
     {
         IReportSection[] body =
         [
-            new ProvenanceSection(), new DataSection(), new DiscriminationSection(), new CalibrationSection(), new GapsSection(),
+            new CriteriaSection(), new ProvenanceSection(), new DataSection(), new DiscriminationSection(), new CalibrationSection(), new GapsSection(),
             new OverTimeSection(), new SubgroupsSection(), new ShiftSection(), new ClinicalUtilitySection(), new TrainingSection(),
         ];
         IReportSection[] closing = [new LimitationsSection(), new DefinitionsSection()];
@@ -54,16 +56,69 @@ public static class AuditReport
         return [new VerdictSection(), new ContentsSection(after), .. after];
     }
 
-    /// <summary>Writes the report as a PDF to <paramref name="pdf"/>; the caller owns (and closes) the stream.</summary>
+    /// <summary>The name of the results attachment inside the PDF.</summary>
+    public const string AttachmentName = ResultsJson.FileName;
+
+    /// <summary>
+    /// Writes the report as a PDF to <paramref name="pdf"/> (the caller owns and closes the stream),
+    /// with the results embedded as the attachment <see cref="AttachmentName"/>.
+    /// </summary>
     /// <returns>
-    /// A warning (<see cref="WarningCodes.UndrawableCharacters"/>) when no shipped font has some
-    /// characters, which the report shows as U+FFFD and lists among its warnings; null otherwise.
+    /// The results as the report shows and embeds them: with a warning
+    /// (<see cref="WarningCodes.UndrawableCharacters"/>) added when no shipped font has some
+    /// characters, which the report draws as U+FFFD. Write these to results.json, so the file
+    /// and the attachment are the same bytes.
     /// </returns>
-    public static ValidationWarning? Write(ValidationResults results, Stream pdf, DateTimeOffset generatedUtc)
+    public static ValidationResults Write(ValidationResults results, Stream pdf, DateTimeOffset generatedUtc)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(pdf);
-        return ReportDocument.Write(results, pdf, generatedUtc);
+        var rendered = new MemoryStream();
+        var shown = ReportDocument.Render(results, rendered, generatedUtc, out _);
+        var bytes = PdfAttachment.Embed(rendered.ToArray(), AttachmentName, "application/json", ResultsJson.Serialize(shown),
+            $"The validation results this report was drawn from (results format {shown.Format}).", generatedUtc);
+        // Skia writes through a native callback, where an exception from the stream (a full disk,
+        // say) would abort the process; it writes to memory, and the bytes are copied here.
+        pdf.Write(bytes);
+        return shown;
+    }
+
+    /// <summary>True when <paramref name="pdfPath"/> is a report Harness wrote (it embeds its results); what --force may replace.</summary>
+    public static bool IsReport(string pdfPath)
+    {
+        try
+        {
+            using var stream = File.OpenRead(pdfPath);
+            return PdfAttachment.Read(stream).ContainsKey(AttachmentName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The results embedded in a report written by <see cref="Write"/>; an <see cref="InputException"/> naming the file otherwise.</summary>
+    public static ValidationResults ReadEmbedded(string pdfPath)
+    {
+        IReadOnlyDictionary<string, byte[]> files;
+        try
+        {
+            using var stream = File.OpenRead(pdfPath);
+            files = PdfAttachment.Read(stream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot be read ({e.Message}).", "Check the path and its permissions.", PathDisplay.Of(pdfPath));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"is not a PDF Harness can read: {e.Message}", "Give the report.pdf that harness validate or harness report wrote.",
+                PathDisplay.Of(pdfPath));
+        }
+        if (!files.TryGetValue(AttachmentName, out var json))
+            throw new InputException($"embeds no {AttachmentName}: it was not written by harness validate or harness report (or was re-saved without its attachments).",
+                "Give the report.pdf as Harness wrote it.", PathDisplay.Of(pdfPath));
+        return ResultsJson.Parse(json, $"{PathDisplay.Of(pdfPath)} (embedded {AttachmentName})");
     }
 
     public static string VerdictText(Verdict verdict) => verdict switch

@@ -14,7 +14,7 @@ namespace Harness.Results;
 public sealed record ValidationResults
 {
     /// <summary>results.json's format: readers reject what they do not know.</summary>
-    public const string CurrentFormat = "2";
+    public const string CurrentFormat = "3";
 
     public string Format { get; init; } = CurrentFormat;
     public required ModelIdentity Model { get; init; }
@@ -40,7 +40,19 @@ public sealed record ValidationResults
     /// <summary>The acceptance criteria's verdicts, when --criteria was given.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CriteriaOutcome? Criteria { get; init; }
+
+    /// <summary>
+    /// Results merged by <c>harness report</c> from separate runs: each run's file, the SHA-256 of
+    /// its results as read, where it ran, and its sites. Null for a single run (see <see cref="Execution"/>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<MergedRun>? MergedFrom { get; init; }
 }
+
+/// <summary>One validation run merged into these results.</summary>
+/// <param name="ResultsSha256">SHA-256 of the run's results as Harness writes them (its results.json when unedited).</param>
+public sealed record MergedRun(string File, string ResultsSha256, ExecutionInfo Execution, IReadOnlyList<string> Sites);
+
 
 /// <summary>Which model was validated: the exact file and what its card says.</summary>
 public sealed record ModelIdentity

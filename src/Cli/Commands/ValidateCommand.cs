@@ -127,12 +127,10 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
         });
         if (criteria is not null)
             results = results with { Criteria = CriteriaJudge.Judge(criteria, PathDisplay.Of(criteriaFile!), criteriaSha256, results.Sites) };
-        // The report first: characters it cannot draw are a warning for results.json and the console too.
+        // The report first: characters it cannot draw are a warning for results.json and the console
+        // too, and results.json holds the very bytes the report embeds.
         using (var pdf = File.Create(Path.Combine(folder, AuditReport.FileName)))
-        {
-            if (AuditReport.Write(results, pdf, DateTimeOffset.UtcNow) is { } undrawable)
-                results = results with { Warnings = [.. results.Warnings, undrawable] };
-        }
+            results = AuditReport.Write(results, pdf, DateTimeOffset.UtcNow);
         ResultsJson.Write(results, Path.Combine(folder, ResultsJson.FileName));
         ConsoleTables.Write(console, results);
         return results;

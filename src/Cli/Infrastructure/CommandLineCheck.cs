@@ -22,13 +22,17 @@ internal static class CommandLineCheck
     {
         if (args.Length == 0 || args.Any(HelpFlags.Contains) || !settings.TryGetValue(args[0], out var type)) return; // Spectre's own usage messages
         var options = OptionsOf(type);
+        int positional = type.GetProperties().Count(p => p.GetCustomAttribute<CommandArgumentAttribute>() is not null);
         string command = $"harness {args[0]}";
         for (int i = 1; i < args.Length; i++)
         {
             string arg = args[i];
             if (!arg.StartsWith('-') || arg == "-")
+            {
+                if (positional-- > 0) continue; // the command's own arguments (verify's REPORT)
                 throw new InputException($"unexpected argument '{arg}' for '{command}'.",
                     $"Options take the form --name VALUE; see '{command} --help'.");
+            }
             int equals = arg.IndexOfAny(['=', ':']);
             string name = equals > 0 ? arg[..equals] : arg;
             if (!options.TryGetValue(name, out var option))

@@ -244,7 +244,7 @@ public static class MetricEstimator
         else note ??= method == IntervalMethod.DeLong
             ? "no interval: DeLong's variance needs at least two examples of each class"
             : "no interval: the standard error is undefined";
-        return new MetricValue(value) { Ci = ci, Note = note };
+        return new MetricValue(value) { Ci = ci, Note = note, StandardError = ci is not null && method != IntervalMethod.BootstrapPercentile ? point.StandardError : null };
     }
 
     /// <summary>estimate ± z·SE (the Wald interval; DeLong's for AUROC), clamped to the metric's range.</summary>

@@ -17,6 +17,13 @@ public sealed record MetricValue(double? Value)
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Note { get; init; }
 
+    /// <summary>
+    /// Metrics with an analytic interval: the standard error it was built from, on that interval's
+    /// scale (the log scale for O/E). Recorded so results from separate runs can be pooled later.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? StandardError { get; init; }
+
     /// <summary>Gaps: true when the interval excludes 0.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Distinguishable { get; init; }

@@ -74,9 +74,7 @@ public sealed record PredictionInterval(double Lower, double Upper, double Level
 /// </summary>
 public static class SitePooling
 {
-    /// <param name="sites">Every validated site, whether it is external (not a training site), and its estimate.</param>
-    /// <param name="level">Level of the confidence and prediction intervals.</param>
-    public static PooledEstimates Pool(IReadOnlyList<(string Name, bool External, SampleEstimate Estimate)> sites, double level)
+    private static PooledEstimates Pool(IReadOnlyList<(string Name, bool External, Func<MetricDefinition, MetricPoint> Points)> sites, bool binary, double level)
     {
         var external = sites.Where(s => s.External).ToList();
         var names = external.Select(s => s.Name).ToList();
@@ -89,7 +87,6 @@ public static class SitePooling
             return new PooledEstimates { ExternalSites = names, Reason = $"no pooled estimate: {which}{also}; random-effects pooling needs at least {minimum}" };
         }
 
-        bool binary = external[0].Estimate.IsBinary;
         var metrics = new Dictionary<string, PooledMetric>();
         foreach (var definition in MetricCatalog.For(binary).Where(d => d.IsPooled(binary)))
             metrics[definition.Key] = PoolMetric(definition, binary, external, level);
@@ -98,16 +95,32 @@ public static class SitePooling
             : new PooledEstimates { ExternalSites = names, Metrics = metrics };
     }
 
-    private static PooledMetric PoolMetric(MetricDefinition definition, bool binary, List<(string Name, bool External, SampleEstimate Estimate)> external, double level)
+    /// <summary>
+    /// The same from saved results (each site's metrics with their analytic standard errors), e.g.
+    /// when separate validation runs are merged: the estimates are the ones <see cref="Pool(IReadOnlyList{ValueTuple{string, bool, SampleEstimate}}, double)"/> would see.
+    /// </summary>
+    public static PooledEstimates Pool(IReadOnlyList<(string Name, bool External, MetricSet Metrics)> sites, bool binary, double level) =>
+        Pool(sites.Select(s => (s.Name, s.External, Points: (Func<MetricDefinition, MetricPoint>)(d =>
+            s.Metrics.TryGet(d.Key, out var v) ? new MetricPoint(v.Value, v.Note, v.StandardError) : MetricPoint.Undefined("not in the results")))).ToList(),
+            binary, level);
+
+    /// <param name="sites">Every validated site, whether it is external (not a training site), and its estimate.</param>
+    /// <param name="level">Level of the confidence and prediction intervals.</param>
+    public static PooledEstimates Pool(IReadOnlyList<(string Name, bool External, SampleEstimate Estimate)> sites, double level) =>
+        Pool(sites.Select(s => (s.Name, s.External, Points: (Func<MetricDefinition, MetricPoint>)(d =>
+            s.Estimate.Points[MetricEstimator.IndexOf(s.Estimate.Definitions, d.Key)]))).ToList(),
+            sites.FirstOrDefault(s => s.External).Estimate?.IsBinary ?? false, level);
+
+    private static PooledMetric PoolMetric(MetricDefinition definition, bool binary, List<(string Name, bool External, Func<MetricDefinition, MetricPoint> Points)> external, double level)
     {
         var scale = definition.Pooling!.Value;
         var used = new List<string>();
         var leftOut = new Dictionary<string, string>();
         var y = new List<double>();
         var v = new List<double>();
-        foreach (var (name, _, estimate) in external)
+        foreach (var (name, _, points) in external)
         {
-            var point = estimate.Points[MetricEstimator.IndexOf(estimate.Definitions, definition.Key)];
+            var point = points(definition);
             if (OnPoolingScale(definition, binary, scale, point) is { } ok)
             {
                 used.Add(name);

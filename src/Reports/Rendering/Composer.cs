@@ -168,7 +168,7 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
     {
         var cells = row.Spanning
             ? [type.Wrap(row.Cells[0], size, columns.Sum(c => c.Width) - 2 * CellPadX)]
-            : columns.Select((c, i) => c.Graphic ? [] : type.Wrap(row.Cells[i], size, c.Width - 2 * CellPadX)).ToList();
+            : columns.Select((c, i) => c.Graphic && row.Graphic is not null ? [] : type.Wrap(row.Cells[i], size, c.Width - 2 * CellPadX)).ToList();
         height = Math.Max(1, cells.Max(l => l.Count)) * Typesetter.LineHeight(size) + 2 * CellPadY;
         return cells;
     }
@@ -187,7 +187,7 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
                 float x = left;
                 for (int i = 0; i < columns.Count; i++)
                 {
-                    if (columns[i].Graphic) row.Graphic?.Invoke(c, SKRect.Create(x, top, columns[i].Width, height));
+                    if (columns[i].Graphic && row.Graphic is not null) row.Graphic(c, SKRect.Create(x, top, columns[i].Width, height));
                     else type.Draw(c, cells[i], x + CellPadX, top + CellPadY, size, Palette.Ink, columns[i].Width - 2 * CellPadX, columns[i].Align);
                     x += columns[i].Width;
                 }

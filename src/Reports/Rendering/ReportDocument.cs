@@ -7,24 +7,12 @@ namespace Harness.Reports.Rendering;
 /// <summary>Lays the sections out, then draws the pages with Skia's PDF backend in subset fonts, each under a running header.</summary>
 internal static class ReportDocument
 {
-    /// <returns>
-    /// The warning that some characters could not be drawn (no shipped font has them), which the
-    /// report then lists with its warnings; null when every character was drawn.
-    /// </returns>
-    /// <remarks>
-    /// Skia writes through a native callback, where an exception from <paramref name="pdf"/> (a full
-    /// disk, say) would abort the process; it writes to memory, and the bytes are copied after.
-    /// </remarks>
-    public static ValidationWarning? Write(ValidationResults results, Stream pdf, DateTimeOffset generatedUtc)
-    {
-        var rendered = new MemoryStream();
-        var warning = Render(results, rendered, generatedUtc, out _);
-        rendered.WriteTo(pdf);
-        return warning;
-    }
-
-    /// <summary>Lays out and draws the report; <paramref name="overflows"/> lists any block drawn outside the printable area.</summary>
-    internal static ValidationWarning? Render(ValidationResults results, Stream pdf, DateTimeOffset generatedUtc, out IReadOnlyList<string> overflows)
+    /// <summary>
+    /// Lays out and draws the report into <paramref name="pdf"/>. Returns the results as drawn: with
+    /// a warning added when no shipped font has some characters (drawn as U+FFFD).
+    /// <paramref name="overflows"/> lists any block drawn outside the printable area (none, when the layout is sound).
+    /// </summary>
+    internal static ValidationResults Render(ValidationResults results, Stream pdf, DateTimeOffset generatedUtc, out IReadOnlyList<string> overflows)
     {
         using var fonts = ReportFonts.Load();
         using var type = new Typesetter(fonts);
@@ -41,7 +29,7 @@ internal static class ReportDocument
         int count = flow.PageCount;
         string model = $"{Path.GetFileName(results.Model.Path)} · SHA-256 {results.Model.Sha256}";
         var headers = Enumerable.Range(1, count).Select(page => (
-            Left: type.Wrap($"{AuditReport.Title} · {model}", Palette.FooterSize, PageFlow.PageWidth - 2 * PageFlow.Margin - 70),
+            Left: type.Wrap(model, Palette.FooterSize, PageFlow.PageWidth - 2 * PageFlow.Margin - 70),
             Right: type.Wrap($"page {page} of {count}", Palette.FooterSize, 70))).ToList();
         fonts.UseSubsets();
 
@@ -65,7 +53,7 @@ internal static class ReportDocument
             document.EndPage();
         }
         document.Close();
-        return warning;
+        return results;
     }
 
     private static PageFlow Layout(ValidationResults results, DateTimeOffset generatedUtc, Typesetter type)

@@ -34,7 +34,7 @@ internal sealed class ClinicalUtilitySection : IReportSection
         {
             var point = s.DecisionCurve!.Key.FirstOrDefault(k => Math.Abs(k.Threshold - t) < 1e-9);
             if (point is null) return new Span(ReportFormat.Missing);
-            bool better = point.AdvantageCi.Lower > 0;
+            bool better = point.AdvantageCi.Lower > 1e-9; // the interval excludes 0 (not by rounding)
             return new Span($"{ReportFormat.Metric(point.NetBenefit)}; {ReportFormat.Gap(point.Advantage)}\n" +
                 $"({ReportFormat.Gap(point.AdvantageCi.Lower)} to {ReportFormat.Gap(point.AdvantageCi.Upper)})", better ? Face.Bold : Face.Regular);
         })))).ToList();

@@ -23,8 +23,8 @@ internal sealed class DataSection : IReportSection
 
         var columns = new List<Column>
         {
-            new("Site", 96), new("Hold-out", 82), new("n", 38, SKTextAlign.Right), new("Patients", 42, SKTextAlign.Right),
-            new(context.EventsLabel, 44, SKTextAlign.Right), new("Prevalence", 48, SKTextAlign.Right), new("Dates", 78),
+            new("Site", 80), new("Hold-out", 66), new("n", 32, SKTextAlign.Right), new("Patients", 42, SKTextAlign.Right),
+            new(context.EventsLabel, 40, SKTextAlign.Right), new("Prevalence", 50, SKTextAlign.Right), new("Dates", 62),
         };
         columns.Add(new("Features missing (share of rows)", c.Width - columns.Sum(k => k.Width)));
         var rows = context.Sites.Select(s =>

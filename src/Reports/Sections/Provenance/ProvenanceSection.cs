@@ -48,8 +48,16 @@ internal sealed class ProvenanceSection : IReportSection
         c.SubHeading("Training settings", minimumBelow: 40);
         c.Paragraph("As recorded in the model card (training_config); every regulariser that shapes generalisation is here with its values. " +
             "A setting not listed was not available to the Harness version that trained the model.", Palette.SmallSize, Palette.Muted, gap: 3);
-        foreach (var (key, value) in Flatten(model.TrainingConfig))
-            c.KeyValue(key, [new(value, Face.Mono)]);
+        var settings = Flatten(model.TrainingConfig).ToList();
+        int half = (settings.Count + 1) / 2;
+        float key = 112, value = c.Width / 2 - key;
+        var rows = Enumerable.Range(0, half).Select(i => TableRow.Of(
+        [
+            new(settings[i].Key, Face.Bold, Palette.Muted), new(settings[i].Value, Face.Mono),
+            new(i + half < settings.Count ? settings[i + half].Key : "", Face.Bold, Palette.Muted),
+            new(i + half < settings.Count ? settings[i + half].Value : "", Face.Mono),
+        ])).ToList();
+        c.Table([new("Setting", key), new("Value", value), new("Setting", key), new("Value", value)], rows, "Training settings");
         if (model.Calibration is { } calibration)
             c.KeyValue("Recalibration", calibration.Applied
                 ? $"{calibration.Method}, T = {calibration.Temperature:0.0000} fitted on {calibration.FittedOn}"

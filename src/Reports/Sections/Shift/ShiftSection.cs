@@ -52,6 +52,7 @@ internal sealed class ShiftSection : IReportSection
                 new(Number(f.MembershipAuroc)),
             ])).ToList();
             c.Table(columns, rows, $"{site.Name}: shift");
+            c.Flow.Advance(3);
             var summary = new List<string>();
             if (shift.MaxFeatureMembershipAuroc is { } max)
                 summary.Add($"the most telling single feature ({shift.MaxFeatureMembershipAurocFeature}) separates site from training rows with AUROC {Number(max)}");

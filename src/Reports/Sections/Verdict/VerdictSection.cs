@@ -36,6 +36,7 @@ internal sealed class VerdictSection : IReportSection
         Warnings(c, results);
     }
 
+    /// <summary>The overall verdict in one callout; each rule's verdict is in the acceptance criteria section.</summary>
     private static void Criteria(Composer c, CriteriaOutcome? criteria)
     {
         if (criteria is null)
@@ -43,27 +44,26 @@ internal sealed class VerdictSection : IReportSection
             c.Absent("No acceptance criteria were given (validate --criteria FILE), so there is no PASS/FAIL verdict; the numbers below stand alone.");
             return;
         }
+        var verdicts = criteria.Verdicts;
+        int pass = verdicts.Count(v => v.Verdict == Results.Verdict.Pass), fail = verdicts.Count(v => v.Verdict == Results.Verdict.Fail);
         c.KeyValue("Acceptance criteria", [
             new("Overall: ", Face.Bold),
             new(AuditReport.VerdictText(criteria.Overall), Face.Bold, VerdictInk(criteria.Overall)),
-            new($"\n{criteria.File} (SHA-256 {ReportFormat.ShortHash(criteria.Sha256)}); each rule is judged on the interval, not the point.",
-                Color: Palette.Muted),
+            new($"   {verdicts.Count} rule verdict{(verdicts.Count == 1 ? "" : "s")} at {verdicts.Select(v => v.Site).Distinct().Count()} site(s): " +
+                $"{pass} pass, {fail} fail, {verdicts.Count - pass - fail} inconclusive"),
+            new($"\n{criteria.File} (SHA-256 {ReportFormat.ShortHash(criteria.Sha256)}). Each rule is judged on the interval, not the point: " +
+                "every rule with its numbers is under \u201cAcceptance criteria\u201d.", Color: Palette.Muted),
         ], Palette.CalloutFill);
         c.Flow.Advance(3);
-        if (criteria.Verdicts.Count == 0)
-        {
-            c.Absent("No rule applied to any site.");
-            return;
-        }
-        var columns = new List<Column> { new("Rule", 118), new("Site", 92), new("Verdict", 66), new("Reason", c.Width - 276) };
-        var rows = criteria.Verdicts.Select(v => TableRow.Of(
-        [
-            new(v.Rule, Face.Mono),
-            new(v.Site, Face.Bold),
-            new(AuditReport.VerdictText(v.Verdict), Face.Bold, VerdictInk(v.Verdict)),
-            new(v.Reason),
-        ], VerdictFill(v.Verdict))).ToList();
-        c.Table(columns, rows, "Acceptance criteria");
+    }
+
+    /// <summary>A site's verdict over its rules: the worst of them, with how many rules were judged.</summary>
+    private static (string Text, SKColor Ink)? SiteVerdict(CriteriaOutcome? criteria, string site)
+    {
+        var verdicts = criteria?.Verdicts.Where(v => v.Site == site).ToList();
+        if (verdicts is not { Count: > 0 }) return null;
+        var worst = new CriteriaOutcome(criteria!.File, criteria.Sha256, verdicts).Overall;
+        return ($"{AuditReport.VerdictText(worst)} ({verdicts.Count(v => v.Verdict == worst)} of {verdicts.Count} rules)", VerdictInk(worst));
     }
 
     private static void SiteTable(Composer c, ReportContext context)
@@ -71,7 +71,8 @@ internal sealed class VerdictSection : IReportSection
         c.SubHeading("Sites, with each headline metric and its gap to development", minimumBelow: 60);
         c.Paragraph($"Each cell: the value with its {context.Level} confidence interval; beneath, the gap (site − development) and the gap's " +
             $"interval. {AuditReport.WorseMark} (bold, red): the interval excludes 0 and the site is worse; {AuditReport.BetterMark}: it excludes 0 and " +
-            "the site is better. Under each name, the kind of hold-out; amber rows (internal, unknown) are not external validation.",
+            "the site is better. Under each name, the kind of hold-out (amber rows, internal or unknown, are not external validation) and, with " +
+            "acceptance criteria, the site's worst rule verdict.",
             Palette.SmallSize, Palette.Muted, gap: 3);
 
         const float site = 92, n = 32, events = 40;
@@ -85,7 +86,7 @@ internal sealed class VerdictSection : IReportSection
             Row(context, "Development", "reference", Palette.Muted, development.N, development.ClassCounts, development.Metrics, null, Palette.CalloutFill),
         };
         rows.AddRange(context.Sites.Select(s => Row(context, s.Name, ReportContext.HoldoutText(s), s.HeldOut ? Palette.Muted : Palette.WarnInk,
-            s.N, s.ClassCounts, s.Metrics, s.Gap, s.HeldOut ? null : Palette.WarnFill)));
+            s.N, s.ClassCounts, s.Metrics, s.Gap, s.HeldOut ? null : Palette.WarnFill, SiteVerdict(context.Results.Criteria, s.Name))));
         c.Table(columns, rows, "Sites");
         if (context.Sites.Count == 0) c.Absent("No sites were validated.");
 
@@ -98,12 +99,14 @@ internal sealed class VerdictSection : IReportSection
     }
 
     private static TableRow Row(ReportContext context, string name, string flag, SKColor flagInk, int n, IReadOnlyDictionary<string, int> counts,
-        MetricSet metrics, MetricSet? gaps, SKColor? fill)
+        MetricSet metrics, MetricSet? gaps, SKColor? fill, (string Text, SKColor Ink)? verdict = null)
     {
         var prevalence = context.Prevalence(counts, n);
+        var nameCell = new List<Span> { new(name, Face.Bold), new("\n" + flag, Face.Bold, flagInk) };
+        if (verdict is { } v) nameCell.Add(new("\n" + v.Text, Face.Bold, v.Ink));
         List<IReadOnlyList<Span>> cells =
         [
-            [new(name, Face.Bold), new("\n" + flag, Face.Bold, flagInk)],
+            nameCell,
             [new(ReportFormat.Count(n))],
             prevalence is null ? [new(context.Events(counts))] : [new(context.Events(counts)), new("\n" + ReportFormat.Percent(prevalence), Color: Palette.Muted)],
         ];
@@ -165,14 +168,14 @@ internal sealed class VerdictSection : IReportSection
         _ => (Face.Regular, Palette.Muted),
     };
 
-    private static SKColor VerdictInk(Results.Verdict verdict) => verdict switch
+    public static SKColor VerdictInk(Results.Verdict verdict) => verdict switch
     {
         Results.Verdict.Pass => Palette.PassInk,
         Results.Verdict.Fail => Palette.WorseInk,
         _ => Palette.WarnInk,
     };
 
-    private static SKColor? VerdictFill(Results.Verdict verdict) => verdict switch
+    public static SKColor? VerdictFill(Results.Verdict verdict) => verdict switch
     {
         Results.Verdict.Fail => Palette.FailFill,
         Results.Verdict.Inconclusive => Palette.WarnFill,
