@@ -118,7 +118,13 @@ internal sealed class Plot(Axis x, Axis y)
             float px = Px(t);
             canvas.DrawLine(px, data.Top, px, data.Bottom, grid);
             canvas.DrawLine(px, data.Bottom, px, data.Bottom + 2.5f, frame);
-            if (ShowX) Centred(canvas, type, x.Label(t), px, data.Bottom + 3.5f, TickSize);
+            if (ShowX)
+            {
+                // Centred under its tick, but never past the chart's edges (the first and last labels).
+                var label = type.Wrap(x.Label(t), TickSize, area.Width);
+                float left = Math.Clamp(px - label[0].Width / 2, area.Left, area.Right - label[0].Width);
+                type.Draw(canvas, label, left, data.Bottom + 3.5f, TickSize, Palette.Ink);
+            }
         }
         foreach (double t in y.TickValues)
         {

@@ -1,48 +1,29 @@
-using System.Text;
 using Harness.Reports.Rendering;
 
 namespace Harness.Tests.Reports;
 
-/// <summary>Runs only where some installed font has a character the report's own font lacks (DejaVu Math TeX Gyre's 𝒜 here).</summary>
-public sealed class FallbackFontFactAttribute : FactAttribute
-{
-    public FallbackFontFactAttribute()
-    {
-        if (GlyphFallbackTests.FallbackOnly is null) Skip = "no installed font has a character the report's font lacks";
-    }
-}
-
-/// <summary>No character is dropped silently: the report's typesetter falls back to another installed font, or replaces and records.</summary>
+/// <summary>No character is dropped silently: the typesetter falls back to another shipped font, or replaces and records.</summary>
 public sealed class GlyphFallbackTests
 {
-    /// <summary>A character only another installed font has (searched in the math and symbol blocks), or null.</summary>
-    public static Rune? FallbackOnly { get; } = FindFallbackOnly();
-
-    private static Rune? FindFallbackOnly()
+    [Fact]
+    public void A_cjk_name_is_drawn_in_the_shipped_fallback_font_which_has_every_one_of_its_characters()
     {
-        using var fonts = ReportFonts.Load();
-        var candidates = Enumerable.Range(0x2100, 0x700).Concat(Enumerable.Range(0x1D400, 0x400)).Where(Rune.IsValid);
-        foreach (int c in candidates)
-            if (!fonts.Regular.ContainsGlyph(c) && fonts.Fallback(c) is not null) return new Rune(c);
-        return null;
-    }
-
-    [FallbackFontFact]
-    public void A_character_the_report_font_lacks_is_drawn_in_an_installed_font_that_has_it()
-    {
-        // Given a site name with a character only another installed font has
+        // Given a site name in Japanese between Latin words
         using var fonts = ReportFonts.Load();
         using var type = new Typesetter(fonts);
-        string name = $"site {FallbackOnly} north";
+        const string cjk = "東京大学病院";
+        string name = $"site {cjk} north";
 
         // When it is laid out
         var pieces = type.Wrap(name, 8, 400).SelectMany(l => l.Pieces).Select(p => p.Span).ToList();
 
-        // Then the text is whole, that character alone is in the fallback typeface, and nothing is recorded as undrawable
+        // Then the text is whole, the CJK run alone is in Droid Sans Fallback (which has each code point: no box), and nothing is undrawable
         Assert.Equal(name, string.Concat(pieces.Select(p => p.Text)));
         var fallback = Assert.Single(pieces, p => p.Fallback is not null);
-        Assert.Equal(FallbackOnly.ToString(), fallback.Text);
-        Assert.True(fallback.Fallback!.ContainsGlyph(FallbackOnly!.Value.Value));
+        Assert.Equal(cjk, fallback.Text);
+        Assert.Same(fonts.FallbackFace, fallback.Fallback);
+        Assert.All(cjk, c => Assert.True(fonts.FallbackFace.ContainsGlyph(c), $"U+{(int)c:X4}"));
+        Assert.All(cjk, c => Assert.False(fonts.Regular.ContainsGlyph(c)));
         Assert.Empty(type.Undrawable);
     }
 
@@ -59,21 +40,28 @@ public sealed class GlyphFallbackTests
         // Then U+0378 becomes the replacement character and is recorded, ESC reads \x1B as on the console,
         // and the line break still breaks
         var texts = lines.Select(l => string.Concat(l.Pieces.Select(p => p.Span.Text))).ToList();
-        Assert.Equal([$"a{fonts.Replacement}b\\x1B[5mc", "next"], texts);
+        Assert.Equal([$"a{ReportFonts.Replacement}b\\x1B[5mc", "next"], texts);
         Assert.Equal([0x378], type.Undrawable);
     }
 
     [Fact]
-    public void A_chart_label_is_kept_whole_in_one_family_or_replaced_and_recorded()
+    public void Subsets_hold_exactly_the_characters_laid_out_and_measure_as_the_whole_fonts()
     {
+        // Given text laid out with the whole fonts
         using var fonts = ReportFonts.Load();
         using var type = new Typesetter(fonts);
+        const string text = "AUROC 0.712 (0.504–0.920) ▼ −0.174 東京";
+        float before = type.Wrap(text, 9, 1000)[0].Width;
 
-        var plain = type.OneFamily("Predicted risk of disease");
-        var missing = type.OneFamily("Predicted risk of \u0378");
+        // When the fonts switch to their subsets
+        fonts.UseSubsets();
 
-        Assert.Equal(("Predicted risk of disease", fonts.Family), plain);
-        Assert.Equal(($"Predicted risk of {fonts.Replacement}", fonts.Family), missing);
-        Assert.Equal([0x378], type.Undrawable);
+        // Then the same text measures the same (to 1e-3 pt), and a character never laid out has no glyph in the subset
+        float after = type.Wrap(text, 9, 1000)[0].Width;
+        Assert.Equal(before, after, 3);
+        var subset = fonts.Get(fonts.Regular, 9).Typeface;
+        Assert.NotSame(fonts.Regular, subset);
+        Assert.True(subset.ContainsGlyph('A'));
+        Assert.False(subset.ContainsGlyph('Q'));
     }
 }

@@ -56,15 +56,18 @@ public sealed class ReportTypesettingTests
     }
 
     [Fact]
-    public void Fonts_resolve_to_a_real_typeface_with_the_reports_glyphs()
+    public void Fonts_are_the_shipped_ones_with_the_reports_glyphs()
     {
-        // Given the machine's fonts (Debian's fonts-dejavu-core on CI)
+        // Given the fonts shipped beside the program (src/Reports/Fonts), not the machine's
         // When the report's fonts are loaded
         using var fonts = ReportFonts.Load();
 
-        // Then a named family with the minus sign and dash is found
-        Assert.False(string.IsNullOrWhiteSpace(fonts.Family));
-        Assert.All(fonts.Regular.GetGlyphs("0.712 (−0.105) —"), g => Assert.NotEqual(0, g));
+        // Then they are DejaVu Sans (regular, bold, mono) and Droid Sans Fallback, with the minus sign, dashes and markers
+        Assert.Equal(["DejaVu Sans", "DejaVu Sans", "DejaVu Sans Mono", "Droid Sans Fallback"],
+            [fonts.Regular.FamilyName, fonts.Bold.FamilyName, fonts.Mono.FamilyName, fonts.FallbackFace.FamilyName]);
+        Assert.True(fonts.Bold.FontWeight > fonts.Regular.FontWeight);
+        Assert.All(fonts.Regular.GetGlyphs("0.712 (−0.105) — ▼▲ ±≥≤ \uFFFD"), g => Assert.NotEqual(0, g));
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, ReportFonts.Folder, "LICENSE-DejaVu.txt")));
     }
 
     [Fact]
