@@ -26,6 +26,14 @@ public sealed record ValidationResults
     /// <summary>The reference: the model's internal validation on its own training sites.</summary>
     public required DevelopmentEvaluation Development { get; init; }
 
+    /// <summary>
+    /// The development reference's plot data, computed from the model card's development predictions by the
+    /// same code as each site's: calibration (bins, loess curve with its band, risk histogram) and the ROC and
+    /// precision-recall curves. Null for cards without development predictions (format 1) and in results.json
+    /// files written before it existed.
+    /// </summary>
+    public DevelopmentCurves? DevelopmentCurves { get; init; }
+
     public required IReadOnlyList<SiteResult> Sites { get; init; }
 
     /// <summary>
@@ -142,6 +150,12 @@ public sealed record SiteResult
 
     public required CalibrationCurve Calibration { get; init; }
 
+    /// <summary>
+    /// The ROC and precision-recall curves, thinned for plotting (binary models with both classes present;
+    /// null otherwise and in results.json files written before they existed).
+    /// </summary>
+    public DiscriminationCurves? Discrimination { get; init; }
+
     /// <summary>Each --subgroup: every metric per level, and the largest difference between levels (null without --subgroup).</summary>
     public IReadOnlyList<SubgroupResult>? Subgroups { get; init; }
 
@@ -198,9 +212,19 @@ public sealed record PeriodResult
 /// </summary>
 /// <param name="Kind">"positive_class" or "top_label".</param>
 /// <param name="Class">The class whose risk is binned (positive_class only).</param>
-/// <param name="Flexible">The loess curve at evenly spaced risks (binary models; null when undefined).</param>
+/// <param name="Flexible">
+/// The loess curve at evenly spaced risks (binary models; null when undefined), each point with its pointwise
+/// confidence band at the run's interval level (lower/upper; null in results.json files written before it existed).
+/// </param>
+/// <param name="Histogram">
+/// The rows' risks (top-label confidences) in 50 bins, with and without the event (correct or not), for the
+/// histogram beneath the plot; null in results.json files written before it existed.
+/// </param>
 public sealed record CalibrationCurve(string Kind, string? Class, IReadOnlyList<ReliabilityBin> Bins,
-    IReadOnlyList<CalibrationCurvePoint>? Flexible = null);
+    IReadOnlyList<CalibrationCurvePoint>? Flexible = null, RiskHistogram? Histogram = null);
+
+/// <summary>The development reference's plot data, as a site's <see cref="SiteResult.Calibration"/> and <see cref="SiteResult.Discrimination"/>.</summary>
+public sealed record DevelopmentCurves(CalibrationCurve Calibration, DiscriminationCurves? Discrimination);
 
 /// <summary>Something that limits what a number can mean, computed from the data: a code, a sentence, and the numbers behind it.</summary>
 public sealed record ValidationWarning(string Code, string Message, IReadOnlyDictionary<string, double> Numbers);

@@ -74,7 +74,7 @@ public static class ValidationRun
         double? threshold = card.OperatingPoint?.Threshold;
         var developmentExamples = card.DevelopmentPredictions?.ToScored(card.ClassNames, card.PositiveClassIndex);
         var development = developmentExamples is null ? null
-            : MetricEstimator.Estimate(developmentExamples, threshold, intervals, DevelopmentEvaluation.SampleKey, cancellation);
+            : MetricEstimator.Estimate(developmentExamples, threshold, intervals, DevelopmentEvaluation.SampleKey, cancellation, discriminationCurves: true);
 
         using var predictions = new PredictionsCsv(predictionsDestination, card.ClassNames);
         var results = new List<SiteResult>();
@@ -146,6 +146,8 @@ public static class ValidationRun
             Development = development is null
                 ? card.Development
                 : card.Development with { Metrics = development.Metrics, Intervals = intervals },
+            DevelopmentCurves = development is null ? null
+                : new DevelopmentCurves(CalibrationOf(card, developmentExamples!, development), development.Discrimination),
             Sites = results,
             Pooled = SitePooling.Pool(results.Select((r, i) => (r.Name, r.HeldOut, estimates[i])).ToList(), intervals.Level),
             Warnings = Warnings.ForRun(card, developmentExamples, model.Execution),
@@ -208,12 +210,22 @@ public static class ValidationRun
         };
     }
 
+    /// <summary>
+    /// The calibration plot's data for a site or the development reference: reliability bins, the loess curve
+    /// with its band (binary models) and the risk histogram.
+    /// </summary>
+    private static CalibrationCurve CalibrationOf(ModelCard card, ScoredExamples examples, SampleEstimate estimate) =>
+        examples.PositiveClass is int positive
+            ? new CalibrationCurve(RiskHistogram.PositiveClassKind, card.ClassNames[positive], ClassificationMetrics.ClassReliability(examples, positive),
+                estimate.FlexibleCalibration?.Curve, RiskHistogram.Of(examples))
+            : new CalibrationCurve(RiskHistogram.TopLabelKind, null, ClassificationMetrics.TopLabelReliability(examples), Histogram: RiskHistogram.Of(examples));
+
     private static (SiteResult, SampleEstimate) Summarise(ModelCard card, ScoredSite scored, SampleEstimate? development, IntervalOptions intervals,
         CancellationToken cancellation)
     {
         var examples = scored.Examples;
         var site = scored.Site;
-        var estimate = MetricEstimator.Estimate(examples, card.OperatingPoint?.Threshold, intervals, site.Name, cancellation);
+        var estimate = MetricEstimator.Estimate(examples, card.OperatingPoint?.Threshold, intervals, site.Name, cancellation, discriminationCurves: true);
         var counts = examples.ClassCounts();
         var missing = card.FeatureNames.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => (double)scored.MissingByFeature[x.i] / examples.Count);
         var (holdout, holdoutReason) = HoldoutType.Classify(card, site.Name, scored.ManifestSha256, scored.ContentSha256, examples.Count,
@@ -241,10 +253,8 @@ public static class ValidationRun
                 ? MetricEstimator.GapWithoutInterval(estimate, card.Development.Metrics,
                     "no interval: the model card carries no development predictions (format 1)")
                 : MetricEstimator.Gap(estimate, development, intervals),
-            Calibration = examples.PositiveClass is int positive
-                ? new CalibrationCurve("positive_class", card.ClassNames[positive], ClassificationMetrics.ClassReliability(examples, positive),
-                    estimate.FlexibleCalibration?.Curve)
-                : new CalibrationCurve("top_label", null, ClassificationMetrics.TopLabelReliability(examples)),
+            Calibration = CalibrationOf(card, examples, estimate),
+            Discrimination = estimate.Discrimination,
             DecisionCurve = examples.IsBinary ? DecisionCurve.Of(examples, intervals.Level) : null,
             Warnings = Warnings.ForSite(site.Name, examples, missing, card.FeatureMissingRates, scored.UnseenLevels, holdout, scored.RowsSeenInTraining,
                 scored.Shift),

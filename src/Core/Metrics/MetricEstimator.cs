@@ -9,8 +9,9 @@ namespace Harness.Core.Metrics;
 public sealed class SampleEstimate
 {
     internal SampleEstimate(IReadOnlyList<MetricDefinition> definitions, MetricPoint[] points, double[]?[] replicates,
-        MetricSet metrics, FlexibleCalibrationResult? flexible, int resamples, bool binary)
+        MetricSet metrics, FlexibleCalibrationResult? flexible, int resamples, bool binary, DiscriminationCurves? discrimination = null)
     {
+        Discrimination = discrimination;
         IsBinary = binary;
         Definitions = definitions;
         Points = points;
@@ -24,8 +25,11 @@ public sealed class SampleEstimate
     public IReadOnlyList<MetricDefinition> Definitions { get; }
     public MetricSet Metrics { get; }
 
-    /// <summary>The loess calibration curve (binary models), null when undefined.</summary>
+    /// <summary>The loess calibration curve (binary models) with its pointwise band at the interval level, null when undefined.</summary>
     public FlexibleCalibrationResult? FlexibleCalibration { get; }
+
+    /// <summary>The thinned ROC and precision-recall curves (binary models, when asked for), from the estimator's sort; null when undefined or not asked for.</summary>
+    public DiscriminationCurves? Discrimination { get; }
 
     public int Resamples { get; }
 
@@ -49,14 +53,15 @@ public static class MetricEstimator
 
     /// <param name="threshold">The operating threshold on the positive-class risk (binary models), or null.</param>
     /// <param name="sampleKey">Names the sample (a site) so that each sample gets its own resamples for a given seed.</param>
+    /// <param name="discriminationCurves">Also compute the thinned ROC and precision-recall curves (<see cref="SampleEstimate.Discrimination"/>) from the estimator's sort.</param>
     public static SampleEstimate Estimate(ScoredExamples examples, double? threshold, IntervalOptions options, string sampleKey,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, bool discriminationCurves = false)
     {
         if (examples.Count == 0) throw new ArgumentException("No examples to score.", nameof(examples));
         (examples, int[]? originalRows) = InRiskOrder(examples);
         var sample = new MetricSample(examples, threshold, originalRows: originalRows);
         var definitions = MetricCatalog.For(examples.IsBinary).ToList();
-        var summary = SampleSummary.Compute(sample, Enumerable.Repeat(1.0, examples.Count).ToArray());
+        var summary = SampleSummary.Compute(sample, Enumerable.Repeat(1.0, examples.Count).ToArray(), bandLevel: options.Level);
         var points = definitions.Select(d => d.Value(summary)).ToArray();
 
         var replicates = new double[]?[definitions.Count];
@@ -78,7 +83,8 @@ public static class MetricEstimator
         var metrics = new MetricSet();
         for (int k = 0; k < definitions.Count; k++)
             metrics.Add(definitions[k].Key, Describe(definitions[k], examples.IsBinary, points[k], replicates[k], options));
-        return new SampleEstimate(definitions, points, replicates, metrics, summary.Flexible, options.Resamples, examples.IsBinary);
+        var discrimination = discriminationCurves && sample.RiskRanking is { } ranking ? DiscriminationCurves.FromAscending(ranking.Score, ranking.IsClass) : null;
+        return new SampleEstimate(definitions, points, replicates, metrics, summary.Flexible, options.Resamples, examples.IsBinary, discrimination);
     }
 
     /// <summary>

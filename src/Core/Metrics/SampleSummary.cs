@@ -14,15 +14,17 @@ internal sealed class SampleSummary
 {
     private readonly double[]? _weights;
     private readonly bool _pointEstimate;
+    private readonly double? _bandLevel;
     private readonly Lazy<FlexibleCalibrationResult?> _flexible;
     private readonly Lazy<WaldEstimate?> _intercept;
     private readonly Lazy<(WaldEstimate Intercept, WaldEstimate Slope)?> _slope;
     private readonly Lazy<AurocVariance?> _delong;
 
-    private SampleSummary(MetricSample sample, double[]? weights, Func<FlexibleCalibrationResult?>? flexible = null)
+    private SampleSummary(MetricSample sample, double[]? weights, Func<FlexibleCalibrationResult?>? flexible = null, double? bandLevel = null)
     {
         Sample = sample;
         _weights = weights;
+        _bandLevel = bandLevel;
         ClassWeight = new double[sample.Classes];
         CorrectByClass = new double[sample.Classes];
         BinCount = new double[ClassificationMetrics.EceBins];
@@ -80,10 +82,11 @@ internal sealed class SampleSummary
     /// <summary>Classes present (positive weight).</summary>
     public int ClassesPresent => ClassWeight.Count(w => w > 0);
 
-    public static SampleSummary Compute(MetricSample sample, double[] weights)
+    /// <param name="bandLevel">The point estimate's loess curve carries a confidence band at this level (null: none).</param>
+    public static SampleSummary Compute(MetricSample sample, double[] weights, double? bandLevel = null)
     {
         if (weights.Length != sample.N) throw new ArgumentException("One weight per row is needed.", nameof(weights));
-        var s = new SampleSummary(sample, weights);
+        var s = new SampleSummary(sample, weights, bandLevel: bandLevel);
         s.RowSweep();
         for (int k = 0; k < sample.Ranked.Length; k++) s.RankSweep(k);
         s.EqualMassSweep();
@@ -258,7 +261,7 @@ internal sealed class SampleSummary
         var sample = Sample;
         if (sample.RiskRanking is not { Score: var risk, IsClass: var events }) return null;
         double[] w = InScoreOrder();
-        if (_pointEstimate) return FlexibleCalibration.Compute(risk, events, w);
+        if (_pointEstimate) return FlexibleCalibration.Compute(risk, events, w, bandLevel: _bandLevel);
         int[] atoms = sample.LoessAtoms!;
         int count = atoms.Length - 1;
         var (sw, swx, swy) = (new double[count], new double[count], new double[count]);

@@ -12,13 +12,21 @@ namespace Harness.Core.Statistics;
 public sealed record FlexibleCalibrationResult(double Ici, double E50, double E90, double Emax,
     IReadOnlyList<CalibrationCurvePoint> Curve, bool Approximated);
 
-/// <summary>A point of the calibration curve: the loess estimate of P(y = 1) at a predicted risk.</summary>
-public sealed record CalibrationCurvePoint(double Predicted, double Observed);
+/// <summary>
+/// A point of the calibration curve: the loess estimate of P(y = 1) at a predicted risk, and the pointwise
+/// confidence band around it (null when no band was asked for; see <see cref="FlexibleCalibration.Compute"/>).
+/// </summary>
+/// <param name="Lower">fit - z SE, clipped to [0, 1].</param>
+/// <param name="Upper">fit + z SE, clipped to [0, 1].</param>
+public sealed record CalibrationCurvePoint(double Predicted, double Observed, double? Lower = null, double? Upper = null);
 
 public static class FlexibleCalibration
 {
     public const int DefaultMaxNodes = 2000;
     public const int DefaultCurvePoints = 100;
+
+    /// <summary>The fitted risks are clipped to [BandRiskClip, 1 - BandRiskClip] in the band's binomial variance.</summary>
+    public const double BandRiskClip = 0.001;
 
     /// <summary>Fewest rows (total frequency weight) for which a curve is computed.</summary>
     public const double MinimumTotalWeight = 5;
@@ -42,7 +50,18 @@ public static class FlexibleCalibration
     /// spaced risks from the smallest to the largest p. Neither it nor the d_i clip the fit to [0, 1]: a
     /// local quadratic can leave that range at the ends, and the published definitions use it as it is.
     /// </para>
+    /// <para>
+    /// With <paramref name="bandLevel"/>, each curve point also carries a pointwise confidence band. The loess
+    /// fit is a linear smoother of the nodes' mean outcomes: fit(x0) = sum_j a_j(x0) ybar_j
+    /// (<see cref="Loess.FitWithVariance"/>). Each node's mean is taken as binomial, Var(ybar_j) =
+    /// pi_j (1 - pi_j) / w_j, with pi_j the fitted curve at the node's x clipped to [0.001, 0.999] (a plug-in
+    /// estimate), so SE(x0) = sqrt(sum_j a_j(x0)^2 pi_j (1 - pi_j) / w_j), and the band is fit +- z SE,
+    /// z = Phi^-1((1 + level) / 2), clipped to [0, 1]. It treats the neighbourhoods as fixed, ignores the
+    /// smoothing bias, and on compressed atoms (above <paramref name="maxNodes"/>) takes each atom as binomial
+    /// at its own fitted risk.
+    /// </para>
     /// </summary>
+    /// <param name="bandLevel">The band's confidence level (e.g. 0.95); null: no band (Lower and Upper null).</param>
     /// <returns>
     /// Null when the curve is undefined: fewer than two distinct p with positive weight (every neighbourhood
     /// has zero width, so there is no curve, only one point), or a total weight under 5 (the neighbourhood
@@ -50,19 +69,21 @@ public static class FlexibleCalibration
     /// quadratic; R itself warns "span too small").
     /// </returns>
     public static FlexibleCalibrationResult? Compute(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w,
-        int maxNodes = DefaultMaxNodes, int curvePoints = DefaultCurvePoints) =>
-        Compute(p, y, w, maxNodes, curvePoints, binaryOutcomes: true);
+        int maxNodes = DefaultMaxNodes, int curvePoints = DefaultCurvePoints, double? bandLevel = null) =>
+        Compute(p, y, w, maxNodes, curvePoints, binaryOutcomes: true, bandLevel);
 
     /// <summary>
     /// The same on pooled rows: each node's y is the weighted mean outcome of the rows it pools (in [0, 1]),
     /// its weight their total weight. Least squares at one x sees a node exactly as the rows it pools.
     /// </summary>
     internal static FlexibleCalibrationResult? ComputeOnNodes(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w, int curvePoints) =>
-        Compute(p, y, w, int.MaxValue, curvePoints, binaryOutcomes: false);
+        Compute(p, y, w, int.MaxValue, curvePoints, binaryOutcomes: false, bandLevel: null);
 
     private static FlexibleCalibrationResult? Compute(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w,
-        int maxNodes, int curvePoints, bool binaryOutcomes)
+        int maxNodes, int curvePoints, bool binaryOutcomes, double? bandLevel)
     {
+        if (bandLevel is double level && !(level > 0 && level < 1))
+            throw new ArgumentOutOfRangeException(nameof(bandLevel), level, "The band's level must lie strictly between 0 and 1.");
         if (y.Length != p.Length || w.Length != p.Length)
             throw new ArgumentException($"p, y and w must have the same length (got {p.Length}, {y.Length}, {w.Length}).");
         if (maxNodes < 10) throw new ArgumentOutOfRangeException(nameof(maxNodes), maxNodes, "At least 10 nodes are needed.");
@@ -86,9 +107,27 @@ public static class FlexibleCalibration
 
         var grid = new double[curvePoints];
         for (int i = 0; i < curvePoints; i++) grid[i] = i == curvePoints - 1 ? hi : lo + (hi - lo) * i / (curvePoints - 1);
-        double[] curve = Loess.Fit(x, yMean, weight, grid);
         var points = new CalibrationCurvePoint[curvePoints];
-        for (int i = 0; i < curvePoints; i++) points[i] = new CalibrationCurvePoint(grid[i], curve[i]);
+        if (bandLevel is double bandAt)
+        {
+            var unitVariance = new double[x.Length];
+            for (int j = 0; j < x.Length; j++)
+            {
+                double pi = Math.Clamp(fitted[j], BandRiskClip, 1 - BandRiskClip);
+                unitVariance[j] = pi * (1 - pi);
+            }
+            var (curve, variance) = Loess.FitWithVariance(x, yMean, weight, grid, unitVariance);
+            for (int i = 0; i < curvePoints; i++)
+            {
+                var (lower, upper) = Intervals.WaldInterval(curve[i], Math.Sqrt(variance[i]), bandAt);
+                points[i] = new CalibrationCurvePoint(grid[i], curve[i], Math.Clamp(lower, 0, 1), Math.Clamp(upper, 0, 1));
+            }
+        }
+        else
+        {
+            double[] curve = Loess.Fit(x, yMean, weight, grid);
+            for (int i = 0; i < curvePoints; i++) points[i] = new CalibrationCurvePoint(grid[i], curve[i]);
+        }
 
         return new FlexibleCalibrationResult(
             Ici: sum / total,

@@ -57,6 +57,32 @@ public static class Loess
         return fitted;
     }
 
+    /// <summary>
+    /// <see cref="Fit"/> and the variance of each fitted value. The fit is linear in the rows' y:
+    /// fit(x0) = sum_j a_j(x0) y_j, with a_j(x0) = k_j e1' (X'KX)^-1 (1, u_j, u_j^2)' for the local quadratic
+    /// (k_j the tricube weight times w_j, u_j = (x_j - x0) / h), and the corresponding weights of the
+    /// lowered-degree fits where those are used (a weighted line, a weighted mean, the mean of the two
+    /// boundary means). Row j's y is taken as the mean of w_j independent outcomes of variance
+    /// <paramref name="unitVariance"/>[j] each, so Var(fit(x0)) = sum_j a_j(x0)^2 unitVariance_j / w_j
+    /// (neighbourhoods and smoother weights held fixed). The fitted values are the same as <see cref="Fit"/>'s, bit for bit.
+    /// </summary>
+    public static (double[] Fit, double[] Variance) FitWithVariance(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w,
+        ReadOnlySpan<double> queries, ReadOnlySpan<double> unitVariance, double span = DefaultSpan)
+    {
+        if (y.Length != x.Length || w.Length != x.Length || unitVariance.Length != x.Length)
+            throw new ArgumentException($"x, y, w and unitVariance must have the same length (got {x.Length}, {y.Length}, {w.Length}, {unitVariance.Length}).");
+        if (!(span > 0) || double.IsInfinity(span))
+            throw new ArgumentOutOfRangeException(nameof(span), span, "The span must be positive and finite.");
+        foreach (double v in unitVariance)
+            if (!(v >= 0) || double.IsInfinity(v)) throw new ArgumentException($"Variances must be non-negative and finite (got {v}).", nameof(unitVariance));
+        var data = new Neighbourhoods(x, y, w, span);
+        double[] uv = unitVariance.ToArray();
+        var fitted = new double[queries.Length];
+        var variance = new double[queries.Length];
+        for (int i = 0; i < queries.Length; i++) fitted[i] = data.Evaluate(queries[i], uv, out variance[i]);
+        return (fitted, variance);
+    }
+
     /// <summary>The sorted rows, their cumulative weights and the neighbourhood size q.</summary>
     private sealed class Neighbourhoods
     {
@@ -96,23 +122,64 @@ public static class Loess
             _spanFactor = Math.Sqrt(Math.Max(1.0, span));
         }
 
-        public double FitAt(double x0)
+        public double FitAt(double x0) => Evaluate(x0, null, out _);
+
+        /// <summary>The fit at x0 and, with <paramref name="unitVariance"/>, its variance (see <see cref="FitWithVariance"/>; NaN without).</summary>
+        public double Evaluate(double x0, double[]? unitVariance, out double variance)
         {
+            variance = double.NaN;
             if (double.IsNaN(x0)) return double.NaN;
             double h = Radius(x0) * _spanFactor;
-            if (h == 0) return MeanAt(x0);
+            if (h == 0)
+            {
+                if (unitVariance is not null) variance = MeanVarianceAt(x0, unitVariance);
+                return MeanAt(x0);
+            }
 
             // The rows with |x - x0| < h: a contiguous run, found with the same subtraction as the weights use.
             int lo = FirstWithin(_x, x0, h);
             int hi = FirstBeyond(_x, x0, h) - 1;
             double invH = 1.0 / h;
             var (s0, s1, s2, s3, s4, t0, t1, t2) = Moments(_x, _y, _w, lo, hi, x0, invH);
-            if (s0 == 0) return BoundaryFit(x0, h);
+            if (s0 == 0) return BoundaryFit(x0, h, unitVariance, out variance);
 
             int distinct = DistinctSupported(lo, hi, x0, invH);
-            if (distinct >= 3 && Solve3(s0, s1, s2, s3, s4, t0, t1, t2) is double quadratic) return quadratic;
-            if (distinct >= 2 && Solve2(s0, s1, s2, t0, t1) is double linear) return linear;
+            if (distinct >= 3 && Solve3(s0, s1, s2, s3, s4, t0, t1, t2) is double quadratic)
+            {
+                if (unitVariance is not null)
+                    variance = SmootherVariance(lo, hi, x0, invH, InterceptWeights3(s0, s1, s2, s3, s4)!.Value, unitVariance);
+                return quadratic;
+            }
+            if (distinct >= 2 && Solve2(s0, s1, s2, t0, t1) is double linear)
+            {
+                if (unitVariance is not null)
+                {
+                    var (c0, c1) = InterceptWeights2(s0, s1, s2)!.Value;
+                    variance = SmootherVariance(lo, hi, x0, invH, (c0, c1, 0), unitVariance);
+                }
+                return linear;
+            }
+            if (unitVariance is not null) variance = SmootherVariance(lo, hi, x0, invH, (1 / s0, 0, 0), unitVariance);
             return t0 / s0;
+        }
+
+        /// <summary>
+        /// sum_j a_j^2 v_j / w_j over rows lo..hi, where a_j = k_j (c0 + c1 u_j + c2 u_j^2), k_j = w_j (1 - |u_j|^3)^3 for
+        /// |u_j| &lt; 1: computed as sum_j w_j v_j ((1 - |u_j|^3)^3 (c0 + c1 u_j + c2 u_j^2))^2, so rows of weight 0 add 0.
+        /// </summary>
+        private double SmootherVariance(int lo, int hi, double x0, double invH, (double C0, double C1, double C2) c, double[] unitVariance)
+        {
+            double variance = 0;
+            for (int i = lo; i <= hi; i++)
+            {
+                double u = (_x[i] - x0) * invH;
+                double a = u < 0 ? -u : u;
+                if (a >= 1) continue;
+                double t = 1 - a * a * a;
+                double weight = t * t * t * (c.C0 + u * (c.C1 + u * c.C2));
+                variance += _w[i] * unitVariance[i] * weight * weight;
+            }
+            return variance;
         }
 
         /// <summary>
@@ -224,6 +291,18 @@ public static class Loess
             return count;
         }
 
+        /// <summary>Variance of <see cref="MeanAt"/>: sum_j w_j^2 (v_j / w_j) / (sum_j w_j)^2 over the rows at <paramref name="value"/>.</summary>
+        private double MeanVarianceAt(double value, double[] unitVariance)
+        {
+            double sw = 0, swv = 0;
+            for (int i = FirstAtLeast(_x, value); i < _x.Length && _x[i] == value; i++)
+            {
+                sw += _w[i];
+                swv += _w[i] * unitVariance[i];
+            }
+            return swv / (sw * sw);
+        }
+
         /// <summary>Weighted mean of y over the rows whose x equals <paramref name="value"/>.</summary>
         private double MeanAt(double value)
         {
@@ -241,16 +320,23 @@ public static class Loess
         /// radius grows past h). They hold at most two x values, x0 - h and x0 + h, so the fit is the line
         /// through their weighted means, evaluated at the midpoint x0, or the one mean.
         /// </summary>
-        private double BoundaryFit(double x0, double h)
+        private double BoundaryFit(double x0, double h, double[]? unitVariance, out double variance)
         {
+            variance = double.NaN;
             int above = FirstAtLeast(_x, x0);
             while (above < _x.Length && (_w[above] == 0 || _x[above] == x0)) above++;
             int below = FirstAtLeast(_x, x0) - 1;
             while (below >= 0 && _w[below] == 0) below--;
             bool useAbove = above < _x.Length && _x[above] - x0 <= h;
             bool useBelow = below >= 0 && x0 - _x[below] <= h;
-            if (useAbove && useBelow) return (MeanAt(_x[below]) + MeanAt(_x[above])) / 2;
-            return MeanAt(useAbove ? _x[above] : _x[below]);
+            if (useAbove && useBelow)
+            {
+                if (unitVariance is not null) variance = (MeanVarianceAt(_x[below], unitVariance) + MeanVarianceAt(_x[above], unitVariance)) / 4;
+                return (MeanAt(_x[below]) + MeanAt(_x[above])) / 2;
+            }
+            double at = useAbove ? _x[above] : _x[below];
+            if (unitVariance is not null) variance = MeanVarianceAt(at, unitVariance);
+            return MeanAt(at);
         }
     }
 
@@ -278,6 +364,41 @@ public static class Loess
         double z0 = r0 / l00, z1 = (r1 - l10 * z0) / l11, z2 = (r2 - l20 * z0 - l21 * z1) / l22;
         double b2 = z2 / l22, b1 = (z1 - l21 * b2) / l11, b0 = (z0 - l10 * b1 - l20 * b2) / l00;
         return b0 / d0;
+    }
+
+    /// <summary>
+    /// The intercept's smoother coefficients c = M^-1 e1 of the quadratic's normal equations M b = t (moments
+    /// as in <see cref="Solve3"/>), from the same equilibrated Cholesky factor, so that Solve3's intercept is
+    /// c0 t0 + c1 t1 + c2 t2 up to rounding; null where Solve3 is.
+    /// </summary>
+    internal static (double C0, double C1, double C2)? InterceptWeights3(double s0, double s1, double s2, double s3, double s4)
+    {
+        double d0 = Math.Sqrt(s0), d1 = Math.Sqrt(s2), d2 = Math.Sqrt(s4);
+        if (d1 == 0 || d2 == 0) return null;
+        double g01 = s1 / (d0 * d1), g02 = s2 / (d0 * d2), g12 = s3 / (d1 * d2);
+        double l10 = g01, l20 = g02;
+        double p11 = 1 - l10 * l10;
+        if (!(p11 > PivotFloor)) return null;
+        double l11 = Math.Sqrt(p11);
+        double l21 = (g12 - l20 * l10) / l11;
+        double p22 = 1 - l20 * l20 - l21 * l21;
+        if (!(p22 > PivotFloor)) return null;
+        double l22 = Math.Sqrt(p22);
+        // G z = D^-1 e1 = (1/d0, 0, 0), then c = D^-1 z.
+        double z0 = 1 / d0, z1 = -l10 * z0 / l11, z2 = (-l20 * z0 - l21 * z1) / l22;
+        double b2 = z2 / l22, b1 = (z1 - l21 * b2) / l11, b0 = z0 - l10 * b1 - l20 * b2;
+        return (b0 / d0, b1 / d1, b2 / d2);
+    }
+
+    /// <summary>The intercept's smoother coefficients of the weighted line (see <see cref="Solve2"/>); null where Solve2 is.</summary>
+    internal static (double C0, double C1)? InterceptWeights2(double s0, double s1, double s2)
+    {
+        double d0 = Math.Sqrt(s0), d1 = Math.Sqrt(s2);
+        if (d0 == 0 || d1 == 0) return null;
+        double g = s1 / (d0 * d1);
+        double det = 1 - g * g;
+        if (!(det > PivotFloor)) return null;
+        return (1 / (s0 * det), -g / (d0 * d1 * det));
     }
 
     /// <summary>Intercept of the weighted line from its normal equations; null when singular.</summary>

@@ -235,6 +235,100 @@ public sealed class ValidationRunTests(HeartModelFixture heart)
         Assert.Null(gap.Ci);
         Assert.Contains("format 1", gap.Note);
         Assert.NotNull(results.Sites[0].Metrics[MetricKeys.Auroc].Ci); // the site's own intervals need no development
+        Assert.Null(results.DevelopmentCurves); // nothing to draw it from
+        Assert.NotNull(results.Sites[0].Discrimination);
+    }
+
+    [Fact]
+    public void Sites_and_the_development_reference_carry_plot_data_computed_from_their_predictions()
+    {
+        // Given validation on two held-out sites
+        var (results, csv) = Validate([RepoPaths.Sites("heart", "switzerland"), RepoPaths.Sites("heart", "va-long-beach")]);
+        var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+        string[] classes = ["no_disease", "disease"];
+        var card = heart.Outcome.Card;
+
+        // Then each site's curves and histogram are those of its rows in predictions.csv, and its loess curve has a band
+        foreach (var site in results.Sites)
+        {
+            var mine = rows.Where(r => r[0] == site.Name).ToList();
+            var scored = new ScoredExamples(classes, 1, mine.Select(r => Array.IndexOf(classes, r[3])).ToArray(),
+                mine.SelectMany(r => new[] { float.Parse(r[4], CultureInfo.InvariantCulture), float.Parse(r[5], CultureInfo.InvariantCulture) }).ToArray());
+            AssertPlotData(site.Calibration, site.Discrimination, scored);
+        }
+
+        // and so are the development reference's, from the card's development predictions
+        var development = card.DevelopmentPredictions!.ToScored(card.ClassNames, card.PositiveClassIndex);
+        Assert.NotNull(results.DevelopmentCurves);
+        AssertPlotData(results.DevelopmentCurves.Calibration, results.DevelopmentCurves.Discrimination, development);
+        Assert.Equal(results.Development.N, development.Count);
+    }
+
+    private static void AssertPlotData(CalibrationCurve calibration, DiscriminationCurves? discrimination, ScoredExamples scored)
+    {
+        var expected = DiscriminationCurves.Of(scored)!;
+        Assert.NotNull(discrimination);
+        Assert.Equal(expected.Roc, discrimination.Roc);
+        Assert.Equal(expected.PrecisionRecall, discrimination.PrecisionRecall);
+        Assert.Equal(new RocPoint(0, 0), discrimination.Roc[0]);
+        Assert.Equal(new RocPoint(1, 1), discrimination.Roc[^1]);
+
+        var histogram = RiskHistogram.Of(scored);
+        Assert.NotNull(calibration.Histogram);
+        Assert.Equal(histogram.Events, calibration.Histogram.Events);
+        Assert.Equal(histogram.NonEvents, calibration.Histogram.NonEvents);
+        Assert.Equal("positive_class", calibration.Histogram.Kind);
+        Assert.Equal(scored.Count, calibration.Histogram.Events.Sum() + calibration.Histogram.NonEvents.Sum());
+
+        Assert.NotNull(calibration.Flexible);
+        Assert.All(calibration.Flexible, c =>
+        {
+            Assert.InRange(c.Lower!.Value, 0, 1);
+            Assert.InRange(c.Upper!.Value, c.Lower.Value, 1);
+            Assert.InRange(Math.Clamp(c.Observed, 0, 1), c.Lower.Value, c.Upper.Value);
+        });
+    }
+
+    [Fact]
+    public void Results_json_holds_the_plot_data_and_reads_files_written_before_it()
+    {
+        // Given results.json of a run
+        var (results, _) = Validate([RepoPaths.Sites("heart", "switzerland")]);
+        using var temp = new TempFolder();
+        string path = temp.Combine("results.json");
+        ResultsJson.Write(results, path);
+        string text = File.ReadAllText(path);
+
+        // Then the plot data are there under snake_case names, and read back equal
+        foreach (string key in new[] { "\"development_curves\"", "\"discrimination\"", "\"roc\"", "\"fpr\"", "\"tpr\"", "\"precision_recall\"",
+                     "\"recall\"", "\"roc_tolerance\"", "\"histogram\"", "\"non_events\"", "\"lower\"", "\"upper\"" })
+            Assert.Contains(key, text);
+        var back = ResultsJson.Read(path);
+        Assert.Equal(results.Sites[0].Discrimination!.Roc, back.Sites[0].Discrimination!.Roc);
+        Assert.Equal(results.Sites[0].Discrimination!.PrecisionRecall, back.Sites[0].Discrimination!.PrecisionRecall);
+        Assert.Equal(results.Sites[0].Calibration.Histogram!.Events, back.Sites[0].Calibration.Histogram!.Events);
+        Assert.Equal(results.Sites[0].Calibration.Flexible, back.Sites[0].Calibration.Flexible);
+        Assert.Equal(results.DevelopmentCurves!.Calibration.Flexible, back.DevelopmentCurves!.Calibration.Flexible);
+
+        // When the same file is stripped of them, as files written before them are
+        var json = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        json.AsObject().Remove("development_curves");
+        var site = json["sites"]![0]!.AsObject();
+        site.Remove("discrimination");
+        site["calibration"]!.AsObject().Remove("histogram");
+        foreach (var point in site["calibration"]!["flexible"]!.AsArray())
+        {
+            point!.AsObject().Remove("lower");
+            point.AsObject().Remove("upper");
+        }
+        File.WriteAllText(path, json.ToJsonString());
+
+        // Then it still reads, with them null
+        var old = ResultsJson.Read(path);
+        Assert.Null(old.DevelopmentCurves);
+        Assert.Null(old.Sites[0].Discrimination);
+        Assert.Null(old.Sites[0].Calibration.Histogram);
+        Assert.All(old.Sites[0].Calibration.Flexible!, c => Assert.True(c.Lower is null && c.Upper is null));
     }
 
     [Fact]
