@@ -77,7 +77,8 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         console.Write(new Rule("[bold]2. Validate[/] on held-out " + string.Join(" + ", HeldOutSites) + ", and on the training sites").LeftJustified());
         string validate = Directory.CreateDirectory(output.File(ValidateFolder)).FullName;
         return ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName), [.. heldOutSites, .. trainingSites],
-            new ValidationOptions { Device = device, Subgroups = [SubgroupSpec.Parse("sex")] }, validate, cancellation, criteria);
+            new ValidationOptions { Device = device, Subgroups = [SubgroupSpec.Parse("sex")] }, validate, cancellation, criteria,
+            modelShownAs: Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName));
     }
 
     /// <summary>The repository holding sites/heart: above the harness binaries, else above the working folder.</summary>

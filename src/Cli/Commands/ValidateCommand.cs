@@ -113,8 +113,9 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
     }
 
     /// <summary>Validates and writes predictions.csv, results.json and report.pdf into <paramref name="folder"/>; prints the tables.</summary>
+    /// <param name="modelShownAs">Where the model will be once its folder is in place (the demo trains it into a staging folder), recorded instead of <paramref name="model"/>.</param>
     public static ValidationResults Validate(IAnsiConsole console, string model, IReadOnlyList<string> sites,
-        ValidationOptions options, string folder, CancellationToken cancellation, string? criteriaFile = null)
+        ValidationOptions options, string folder, CancellationToken cancellation, string? criteriaFile = null, string? modelShownAs = null)
     {
         IReadOnlyList<Criterion>? criteria = null;
         string criteriaSha256 = "";
@@ -125,6 +126,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
             return ValidationRun.Run(model, sites, options, predictions, progress, cancellation,
                 beforeScoring: card => criteria = criteriaFile is null ? null : CriteriaFile.Load(criteriaFile, card.PositiveClass is not null, out criteriaSha256));
         });
+        if (modelShownAs is not null) results = results with { Model = results.Model with { Path = Path.GetFullPath(modelShownAs) } };
         if (criteria is not null)
             results = results with { Criteria = CriteriaJudge.Judge(criteria, PathDisplay.Of(criteriaFile!), criteriaSha256, results.Sites) };
         // The report first: characters it cannot draw are a warning for results.json and the console

@@ -5,6 +5,7 @@ public static class MetricKeys
 {
     public const string Accuracy = "accuracy";
     public const string Auroc = "auroc";
+    public const string Auprc = "auprc";
     public const string OeRatio = "oe_ratio";
     public const string CalibrationIntercept = "calibration_intercept";
     public const string CalibrationSlope = "calibration_slope";

@@ -12,17 +12,19 @@ namespace Harness.Reports.Sections;
 /// </summary>
 internal static class MetricTables
 {
-    private const int PerTable = 4;
+    /// <summary>The most metric columns a table holds across A4 (value with interval, gap beneath).</summary>
+    private const int PerTable = 5;
 
     public static void Compose(Composer c, ReportContext context, string group, string title)
     {
         var metrics = context.Shown.Where(m => m.Group == group).ToList();
         if (metrics.Count == 0) return;
-        for (int start = 0; start < metrics.Count; start += PerTable)
+        // As few tables as fit, of even size: 6 metrics make 3 + 3, not 5 + 1.
+        int tables = (metrics.Count + PerTable - 1) / PerTable, size = (metrics.Count + tables - 1) / tables;
+        foreach (var chunk in metrics.Chunk(size))
         {
-            var chunk = metrics.Skip(start).Take(PerTable).ToList();
-            const float site = 96;
-            float width = (c.Width - site) / PerTable;
+            const float site = 92;
+            float width = (c.Width - site) / Math.Max(chunk.Length, 4);
             var columns = new List<Column> { new("Sample", site) };
             columns.AddRange(chunk.Select(m => new Column($"{m.Label}\n({context.Level} CI; gap)", width, SKTextAlign.Right)));
             var development = context.Results.Development;

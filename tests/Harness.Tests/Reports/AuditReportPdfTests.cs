@@ -161,7 +161,7 @@ public sealed class AuditReportPdfTests
         // Then each catalog group's tables have a row per site: name, hold-out, then per metric value (interval), marked gap (interval)
         Assert.Contains(ExpectedText.Squash("At the operating threshold Positive when the predicted risk is at least 0.500 (rule: fixed)"), text);
         foreach (var group in MetricCatalog.For(binary: true).GroupBy(m => m.Group))
-            foreach (var chunk in group.Chunk(4))
+            foreach (var chunk in group.Chunk(TableSize(group.Count())))
                 foreach (var site in results.Sites)
                 {
                     string row = site.Name + (site.HeldOut ? site.Holdout : site.Holdout + ": not external") + string.Concat(chunk.Select(metric =>
@@ -193,7 +193,7 @@ public sealed class AuditReportPdfTests
         // Then the split is stated with the data, and every group table opens with a development row holding each metric with its interval
         Assert.Contains(ExpectedText.Squash($"Development reference: {results.Development.Split}"), text);
         foreach (var group in MetricCatalog.For(binary: true).GroupBy(m => m.Group))
-            foreach (var chunk in group.Chunk(4))
+            foreach (var chunk in group.Chunk(TableSize(group.Count())))
             {
                 string header = string.Concat(chunk.Select(m => $"{m.Label}(95%CI;gap)"));
                 string row = "Developmentreference" + string.Concat(chunk.Select(m => ExpectedText.WithInterval(m, metrics[m.Key])));
@@ -346,6 +346,13 @@ public sealed class AuditReportPdfTests
             }
         double share = (double)ink / (bitmap.Width * bitmap.Height);
         Assert.True(share > 0.03, $"page 1 looks blank: {share:P1} of pixels are not white");
+    }
+
+    /// <summary>Metrics per table: at most 5 across A4, as few tables as that allows, of even size (6 metrics: 3 + 3).</summary>
+    private static int TableSize(int metrics)
+    {
+        int tables = (metrics + 4) / 5;
+        return (metrics + tables - 1) / tables;
     }
 
     private static int Occurrences(string text, string part)

@@ -16,7 +16,7 @@ internal sealed class CalibrationSection : IReportSection
 
     public void Compose(Composer c, ReportContext context)
     {
-        c.Section(Id, Title, minimumBelow: 150);
+        c.Section(Id, Title, minimumBelow: 230);
         CalibrationCharts.Compose(c, context);
         MetricTables.Compose(c, context, MetricCatalog.Calibration, "Calibration");
         Temperature(c, context);

@@ -15,7 +15,7 @@ internal sealed class DiscriminationSection : IReportSection
 
     public void Compose(Composer c, ReportContext context)
     {
-        c.Section(Id, Title, minimumBelow: 150);
+        c.Section(Id, Title, minimumBelow: 190);
         DiscriminationCharts.Compose(c, context);
         MetricTables.Compose(c, context, MetricCatalog.Discrimination, "Discrimination");
         c.SubHeading("At the operating threshold", minimumBelow: 60);
