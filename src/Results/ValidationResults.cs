@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Core.ModelCards;
 using Harness.Core.Statistics;
@@ -88,6 +89,14 @@ public sealed record ModelIdentity
 
     /// <summary>The folds behind the development reference; under leave-one-site-out, the model's own estimate of external performance (null for cards before format 4).</summary>
     public CrossValidationRecord? CrossValidation { get; init; }
+
+    /// <summary>Where the model was trained and why (null when its card does not say).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DeviceChoice? TrainingDevice { get; init; }
+
+    /// <summary>Each network's losses per epoch and chosen epoch (null when its card does not carry them).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TrainingHistory? TrainingHistory { get; init; }
 }
 
 /// <summary>Where inference ran and why there, said out loud (no silent GPU-to-CPU fallback).</summary>

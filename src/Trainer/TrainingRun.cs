@@ -158,6 +158,11 @@ public static class TrainingRun
             TrainingDistribution = distribution,
             TrainingRows = RowFingerprint.Of(FingerprintSalt(options, sites), data.Features, data.FeatureCount,
                 data.Labels.Select(l => data.ClassNames[l]).ToList()),
+            TrainingDevice = final.DeviceChoice,
+            TrainingHistory = new TrainingHistory([
+                .. trained.Select(t => History(t.Fold.Name, t.BestEpoch, t.Epochs)),
+                History("exported model", final.BestEpoch, final.Epochs),
+            ]),
         };
         var onnx = OnnxExport.Build(final.Model, card);
         var report = new TrainingReport
@@ -186,6 +191,9 @@ public static class TrainingRun
         };
         return new TrainingOutcome(final, data, trained.Select(t => t.Fold).ToList(), card, onnx, report);
     }
+
+    private static ModelHistory History(string name, int bestEpoch, IReadOnlyList<EpochRecord> epochs) =>
+        new(name, bestEpoch, epochs.Select(e => e.TrainLoss).ToList(), epochs.Select(e => e.ValidationLoss).ToList());
 
     /// <param name="Final">The exported model's temperature.</param>
     /// <param name="FoldTemperatures">Per fold, the temperature its development rows are scored with: never fitted on them.</param>

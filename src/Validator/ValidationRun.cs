@@ -132,6 +132,8 @@ public static class ValidationRun
                 TrainingConfig = card.TrainingConfig,
                 Calibration = card.Calibration,
                 CrossValidation = card.CrossValidation,
+                TrainingDevice = card.TrainingDevice,
+                TrainingHistory = card.TrainingHistory,
             },
             Execution = new ExecutionInfo(model.Execution.Requested, model.Execution.Used, model.Execution.Reason, HarnessInfo.Version, started)
             {

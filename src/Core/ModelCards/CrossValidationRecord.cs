@@ -42,3 +42,14 @@ public sealed record CalibrationRecord(string Method, double Temperature, string
     [JsonIgnore]
     public bool Applied => Method != "none";
 }
+
+/// <summary>
+/// How each network of the run learned, epoch by epoch: every cross-validation fold's model, then
+/// the exported refit. Losses are the mean training loss (with label smoothing and mixup, as
+/// optimised) and the early-stopping rows' loss (null where there were none, as in the refit).
+/// </summary>
+public sealed record TrainingHistory(IReadOnlyList<ModelHistory> Models);
+
+/// <param name="Name">"fold 2 of 5", the held-out site, or "exported model".</param>
+/// <param name="BestEpoch">The epoch whose weights the model kept (early stopping's choice; the refit's last).</param>
+public sealed record ModelHistory(string Name, int BestEpoch, IReadOnlyList<double> TrainLoss, IReadOnlyList<double?> ValidationLoss);

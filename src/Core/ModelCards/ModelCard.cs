@@ -72,6 +72,12 @@ public sealed record ModelCard
     /// </summary>
     public TrainingDistribution? TrainingDistribution { get; init; }
 
+    /// <summary>Where the model was trained, as asked and as chosen, and why (optional: cards before it lack it).</summary>
+    public DeviceChoice? TrainingDevice { get; init; }
+
+    /// <summary>Each network's losses per epoch and chosen epoch (optional: cards before it lack it).</summary>
+    public TrainingHistory? TrainingHistory { get; init; }
+
     /// <summary>The salted fingerprint of the training rows, so validation can count rows seen in training (null in cards before format 4).</summary>
     public RowFingerprint? TrainingRows { get; init; }
 
@@ -99,6 +105,8 @@ public sealed record ModelCard
         public const string TrainingRows = "training_rows";
         public const string CategoricalLevels = "categorical_levels";
         public const string TrainingDistribution = "training_distribution";
+        public const string TrainingDevice = "training_device";
+        public const string TrainingHistory = "training_history";
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> ToMetadata()
@@ -127,6 +135,8 @@ public sealed record ModelCard
             props.Add(new(Keys.CategoricalLevels, JsonSerializer.Serialize(CategoricalLevels, HarnessJson.Compact)));
         if (TrainingDistribution is not null)
             props.Add(new(Keys.TrainingDistribution, JsonSerializer.Serialize(TrainingDistribution, HarnessJson.Compact)));
+        if (TrainingDevice is not null) props.Add(new(Keys.TrainingDevice, JsonSerializer.Serialize(TrainingDevice, HarnessJson.Compact)));
+        if (TrainingHistory is not null) props.Add(new(Keys.TrainingHistory, JsonSerializer.Serialize(TrainingHistory, HarnessJson.Compact)));
         props.Add(new(ModelDigest.Key, ModelDigest.Placeholder)); // sealed when the file is written
         return props;
     }
@@ -177,6 +187,8 @@ public sealed record ModelCard
             TrainingRows = Optional<RowFingerprint>(Keys.TrainingRows),
             CategoricalLevels = Optional<Dictionary<string, double[]>>(Keys.CategoricalLevels),
             TrainingDistribution = Optional<TrainingDistribution>(Keys.TrainingDistribution),
+            TrainingDevice = Optional<DeviceChoice>(Keys.TrainingDevice),
+            TrainingHistory = Optional<TrainingHistory>(Keys.TrainingHistory),
             Digest = digest,
         };
         if (card.CategoricalLevels?.Keys.FirstOrDefault(k => !card.FeatureNames.Contains(k)) is { } stranger)

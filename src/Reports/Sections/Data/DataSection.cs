@@ -23,8 +23,8 @@ internal sealed class DataSection : IReportSection
 
         var columns = new List<Column>
         {
-            new("Site", 80), new("Hold-out", 66), new("n", 32, SKTextAlign.Right), new("Patients", 42, SKTextAlign.Right),
-            new(context.EventsLabel, 40, SKTextAlign.Right), new("Prevalence", 50, SKTextAlign.Right), new("Dates", 62),
+            new("Site", 78), new("Hold-out", 64), new("n", 30, SKTextAlign.Right), new("Patients", 46, SKTextAlign.Right),
+            new(context.EventsLabel, 40, SKTextAlign.Right), new("Prevalence", 54, SKTextAlign.Right), new("Dates", 58),
         };
         columns.Add(new("Features missing (share of rows)", c.Width - columns.Sum(k => k.Width)));
         var rows = context.Sites.Select(s =>

@@ -64,10 +64,12 @@ internal sealed class ProvenanceSection : IReportSection
                 : $"{calibration.Method}: the probabilities are the network's own");
 
         c.SubHeading("Devices and software", minimumBelow: 40);
-        string trainingDevice = model.TrainingConfig["device"]?.ToString() is { } requested
-            ? $"requested: {requested} (the model card does not record which device ran it)"
-            : "not recorded in the model card";
-        c.KeyValue("Training device", trainingDevice);
+        if (model.TrainingDevice is { } device)
+            c.KeyValue("Training device", [new(device.Used, Face.Bold), new($" (requested: {device.Requested})\n{device.Reason}")]);
+        else
+            c.KeyValue("Training device", model.TrainingConfig["device"]?.ToString() is { } requested
+                ? $"requested: {requested} (the model card, written before Harness recorded it, does not say which device ran it)"
+                : "not recorded in the model card");
         c.KeyValue("Validation device", [
             new(execution.Provider, Face.Bold), new($" (requested: {execution.Requested})\n"), new(execution.Reason),
         ], execution.Provider.StartsWith("CPU", StringComparison.Ordinal) ? Palette.WarnFill : Palette.CalloutFill);

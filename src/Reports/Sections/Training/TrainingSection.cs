@@ -1,3 +1,4 @@
+using Harness.Core.ModelCards;
 using Harness.Reports.Rendering;
 using SkiaSharp;
 
@@ -38,6 +39,34 @@ internal sealed class TrainingSection : IReportSection
         rows.Add(new TableRow(spread, Palette.CalloutFill));
         c.Table(columns, rows, "Folds");
         c.Flow.Advance(3);
-        c.Absent("Loss curves: the model card does not carry per-epoch losses; training.json beside the model does (epochs).");
+        LossCurves(c, model.TrainingHistory);
+    }
+
+    /// <summary>One chart per network: training loss and early-stopping loss per epoch, the kept epoch marked.</summary>
+    private static void LossCurves(Composer c, TrainingHistory? history)
+    {
+        c.SubHeading("Loss curves", minimumBelow: 150);
+        if (history is not { Models.Count: > 0 })
+        {
+            c.Absent("The model card does not carry per-epoch losses (written before Harness recorded them); training.json beside the model does.");
+            return;
+        }
+        c.Legend([(Palette.Site, "training loss", false), (Palette.Events, "early-stopping rows' loss", false), (Palette.Reference, "epoch kept", true)]);
+        var charts = history.Models.Select(m => ($"{m.Name} (epoch {m.BestEpoch} kept)", 110f, Chart(c.Type, m))).ToList();
+        c.Charts(charts, 3, "Loss curves");
+    }
+
+    private static Action<SKCanvas, SKRect> Chart(Typesetter type, ModelHistory model)
+    {
+        var train = model.TrainLoss.Select((loss, i) => (X: (double)(i + 1), Y: loss)).Where(p => double.IsFinite(p.Y)).ToList();
+        var validation = model.ValidationLoss.Select((loss, i) => (X: (double)(i + 1), Y: loss ?? double.NaN)).Where(p => double.IsFinite(p.Y)).ToList();
+        var all = train.Concat(validation).Select(p => p.Y).DefaultIfEmpty(1).ToList();
+        double top = all.Max(), bottom = Math.Min(0, all.Min());
+        var plot = new Plot(new Axis("Epoch", 0, Math.Max(1, model.TrainLoss.Count) + 0.5), new Axis("Loss", bottom, top * 1.05 + 1e-9))
+            .Add(new ReferenceLine(model.BestEpoch, true, Palette.Reference))
+            .Add(new LineSeries(train, Palette.Site, 1.2f));
+        if (validation.Count > 1) plot.Add(new LineSeries(validation, Palette.Events, 1.2f));
+        plot.Prepare(type);
+        return (canvas, area) => plot.Draw(canvas, area, type);
     }
 }
