@@ -76,7 +76,8 @@ internal sealed class DefinitionsSection : IReportSection
             "calibration slope as it is), τ² by REML, with the Hartung-Knapp-Sidik-Jonkman interval; the prediction interval (Riley et al. 2011, " +
             "t with k−2 degrees of freedom) is where a new site's true value is expected to fall."),
         ("Calibration curve", "the loess smooth of outcomes on predicted risk (span 0.75, local quadratic), as in Austin & Steyerberg (2019); ICI, E50, " +
-            "E90 and Emax summarise its distance from the diagonal."),
+            "E90 and Emax summarise its distance from the diagonal. Its band is pointwise: fit ± z·SE, where the fit is a weighted sum Σ a_j ȳ_j of " +
+            "the outcomes and SE² = Σ a_j² π̂_j(1 − π̂_j)/w_j, with π̂_j the curve at node j (binomial variance; the smoothing bias is ignored)."),
         ("Temperature scaling", "the graph divides the logits by T before the softmax (Guo et al. 2017); T is fitted on the out-of-fold predictions."),
         ("Net benefit", "Vickers & Elkin (2006): TP/n − FP/n · pt/(1 − pt) at threshold probability pt."),
         ("Dataset shift", "SMD (Austin 2009), PSI over training deciles with a missing bin, binned KS, and the single-feature membership AUROC " +
