@@ -1,5 +1,6 @@
 using Harness.Core;
 using Harness.Core.Metrics;
+using Harness.Core.ModelCards;
 using Harness.Reports;
 using Harness.Reports.Rendering;
 using Harness.Reports.Sections.Checklist;
@@ -195,6 +196,35 @@ public sealed class AuditReportStructureTests
         var e = Assert.Throws<InputException>(() => AuditReport.ReadEmbedded(text));
         Assert.StartsWith(PathDisplay.Of(text) + ": is not a PDF", e.Message);
         Assert.False(AuditReport.IsReport(text));
+    }
+
+    [Fact]
+    public void A_multiclass_report_has_its_own_headline_per_class_counts_and_says_what_needs_a_binary_model()
+    {
+        // Given a three-class model and a site scored on it
+        string[] classes = ["low", "medium", "high"];
+        var scores = new ScoredExamples(classes, null, [0, 1, 2, 2, 1, 0],
+            [0.7f, 0.2f, 0.1f, 0.2f, 0.5f, 0.3f, 0.1f, 0.3f, 0.6f, 0.2f, 0.5f, 0.3f, 0.3f, 0.4f, 0.3f, 0.5f, 0.4f, 0.1f]);
+        var development = new DevelopmentEvaluation("20% holdout", scores.Count,
+            new Dictionary<string, int> { ["low"] = 2, ["medium"] = 2, ["high"] = 2 }, ClassificationMetrics.Compute(scores));
+        var results = ReportFixtures.Results(development, [ReportFixtures.Site("Clinic M", scores, scores)], ReportFixtures.Model(classes, positive: null));
+
+        // When the report is drawn
+        using var pdf = new MemoryStream();
+        ReportDocument.Render(results, pdf, Generated, out var overflows);
+        using var document = PdfDocument.Open(pdf.ToArray());
+        string text = ExpectedText.Squash(string.Concat(document.GetPages().Select(p => p.Text)));
+
+        // Then the verdict table's headline is AUROC, accuracy, ECE and log loss with per-class counts, the charts plot confidence,
+        // no threshold metric appears, and the binary-only parts say why they are absent
+        Assert.Empty(overflows);
+        Assert.Contains(ExpectedText.Squash("Site n Per class AUROC (95% CI; gap) Accuracy (95% CI; gap) ECE (95% CI; gap) Log loss (95% CI; gap)"), text);
+        Assert.Contains(ExpectedText.Squash("Clinic M institutional 6 2 / 2 / 2"), text);
+        Assert.Contains("Confidence", text);
+        Assert.DoesNotContain("Sensitivity", text);
+        Assert.Contains(ExpectedText.Squash("ROC and precision-recall curves are drawn for binary models"), text);
+        Assert.Contains(ExpectedText.Squash("Decision curves need a binary model"), text);
+        Assert.Contains(ExpectedText.Squash("The model records no operating threshold"), text);
     }
 
     [Fact]
