@@ -51,6 +51,17 @@ public sealed class PeriodCliTests(HeartModelFixture heart, DriftingSiteFixture 
         // And the undated rows are said, in a line and a warning
         Assert.Contains(lines, l => l == $"drifting: {site.UndatedRows} rows without a date in no period (in the site's metrics).");
         Assert.Contains(lines, l => l.StartsWith("warning (drifting, undated_rows):"));
+
+        // And the report's over-time section has each year's row (label, hold-out, n, events, AUROC, slope, O/E) and the change per year
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(temp.Combine("out", AuditReport.FileName));
+        string report = string.Concat(pdf.GetPages().Select(p => p.Text)).Replace(" ", "");
+        Assert.Contains("9.Overtime", report);
+        foreach (var period in site.Periods!.List)
+            Assert.Contains(string.Concat(new[] { period.Label, period.Holdout, period.N.ToString("#,0", CultureInfo.InvariantCulture),
+                period.ClassCounts["disease"].ToString(CultureInfo.InvariantCulture) }
+                .Concat(new[] { MetricKeys.Auroc, MetricKeys.CalibrationSlope, MetricKeys.OeRatio }.Select(k => ReportFormat.WithInterval(MetricCatalog.Get(k), period.Metrics[k]))))
+                .Replace(" ", ""), report);
+        Assert.Contains($"Changeperyear:AUROC(logit){ReportFormat.Gap(auroc.SlopePerYear)}({ReportFormat.Gap(auroc.Ci.Lower)}to{ReportFormat.Gap(auroc.Ci.Upper)})", report);
     }
 
     [Fact]

@@ -50,14 +50,15 @@ internal sealed class OverTimeSection : IReportSection
             .Where(x => x.Value?.Value is not null)
             .Select(x => (x.MidpointYear, x.Value!.Value!.Value, x.Value.Ci?.Lower, x.Value.Ci?.Upper))
             .ToList();
-        var ys = points.SelectMany(p => new[] { p.Item2, p.Item3 ?? p.Item2, p.Item4 ?? p.Item2 }).DefaultIfEmpty(metric.Ideal).ToList();
-        double lo = Math.Min(ys.Min(), metric.Ideal), hi = Math.Max(ys.Max(), metric.Ideal), pad = Math.Max(hi - lo, 0.05) * 0.08;
+        bool ideal = metric.Direction == MetricDirection.CloserToIdealIsBetter; // the ideal (O/E 1, slope 1) stays in view
+        var ys = points.SelectMany(p => new[] { p.Item2, p.Item3 ?? p.Item2, p.Item4 ?? p.Item2 }).Concat(ideal ? [metric.Ideal] : []).DefaultIfEmpty(0.5).ToList();
+        double lo = ys.Min(), hi = ys.Max(), pad = Math.Max(hi - lo, 0.05) * 0.08;
         double x0 = periods.List.Min(p => p.MidpointYear), x1 = periods.List.Max(p => p.MidpointYear);
         double xpad = Math.Max(x1 - x0, 1) * 0.08;
         var x = new Axis("Year", x0 - xpad, x1 + xpad);
         var plot = new Plot(x, new Axis(metric.Label, lo - pad, hi + pad))
             .Add(new ErrorBarSeries(points, Palette.Site));
-        if (metric.Direction == MetricDirection.CloserToIdealIsBetter) plot.Add(new ReferenceLine(metric.Ideal, false, Palette.Reference));
+        if (ideal) plot.Add(new ReferenceLine(metric.Ideal, false, Palette.Reference));
         if (points.Count > 1) plot.Add(new LineSeries(points.Select(p => (p.MidpointYear, p.Item2)).ToList(), Palette.SiteBand, 0.8f));
         plot.Prepare(type);
         return (canvas, area) => plot.Draw(canvas, area, type);
@@ -74,14 +75,15 @@ internal sealed class OverTimeSection : IReportSection
         var spans = new List<Span> { new("Change per year: ", Face.Bold) };
         foreach (var (key, t) in trend.Metrics)
         {
+            if (spans.Count > 1) spans.Add(new("; "));
             string label = MetricCatalog.Find(key)?.Label ?? key;
             string scale = t.Scale switch { PoolingScale.Logit => " (logit)", PoolingScale.Log => " (log)", _ => "" };
             spans.Add(t.SlopePerYear is { } slope
-                ? new($"{label}{scale} {ReportFormat.Gap(slope)}" + (t.Ci is { } ci ? $" ({ReportFormat.Gap(ci.Lower)} to {ReportFormat.Gap(ci.Upper)})" : "") + "; ",
+                ? new($"{label}{scale} {ReportFormat.Gap(slope)}" + (t.Ci is { } ci ? $" ({ReportFormat.Gap(ci.Lower)} to {ReportFormat.Gap(ci.Upper)})" : ""),
                     t.Distinguishable == true ? Face.Bold : Face.Regular)
-                : new($"{label}: {t.Reason ?? "undefined"}; ", Color: Palette.Muted));
+                : new($"{label}: {t.Reason ?? "undefined"}", Color: Palette.Muted));
         }
-        spans.Add(new($"\n{trend.Method}", Color: Palette.Muted));
+        spans.Add(new($".\n{ReportContext.Capitalise(trend.Method)}.", Color: Palette.Muted));
         c.Paragraph(spans, Palette.SmallSize, gap: 6);
     }
 }
