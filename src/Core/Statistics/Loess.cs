@@ -344,32 +344,13 @@ public static class Loess
     /// Intercept of the weighted quadratic from its normal equations (moments s_k = sum k u^k, t_k = sum k u^k y),
     /// solved by Cholesky after scaling the columns to unit norm; null when a pivot vanishes.
     /// </summary>
-    internal static double? Solve3(double s0, double s1, double s2, double s3, double s4, double t0, double t1, double t2)
-    {
-        double d0 = Math.Sqrt(s0), d1 = Math.Sqrt(s2), d2 = Math.Sqrt(s4);
-        if (d1 == 0 || d2 == 0) return null;
-        // Equilibrated Gram matrix (unit diagonal) and right-hand side.
-        double g01 = s1 / (d0 * d1), g02 = s2 / (d0 * d2), g12 = s3 / (d1 * d2);
-        double r0 = t0 / d0, r1 = t1 / d1, r2 = t2 / d2;
-        // Cholesky G = L L^T.
-        double l00 = 1, l10 = g01, l20 = g02;
-        double p11 = 1 - l10 * l10;
-        if (!(p11 > PivotFloor)) return null;
-        double l11 = Math.Sqrt(p11);
-        double l21 = (g12 - l20 * l10) / l11;
-        double p22 = 1 - l20 * l20 - l21 * l21;
-        if (!(p22 > PivotFloor)) return null;
-        double l22 = Math.Sqrt(p22);
-        // Forward then back substitution.
-        double z0 = r0 / l00, z1 = (r1 - l10 * z0) / l11, z2 = (r2 - l20 * z0 - l21 * z1) / l22;
-        double b2 = z2 / l22, b1 = (z1 - l21 * b2) / l11, b0 = (z0 - l10 * b1 - l20 * b2) / l00;
-        return b0 / d0;
-    }
+    internal static double? Solve3(double s0, double s1, double s2, double s3, double s4, double t0, double t1, double t2) =>
+        InterceptWeights3(s0, s1, s2, s3, s4) is var (c0, c1, c2) ? c0 * t0 + c1 * t1 + c2 * t2 : null;
 
     /// <summary>
     /// The intercept's smoother coefficients c = M^-1 e1 of the quadratic's normal equations M b = t (moments
-    /// as in <see cref="Solve3"/>), from the same equilibrated Cholesky factor, so that Solve3's intercept is
-    /// c0 t0 + c1 t1 + c2 t2 up to rounding; null where Solve3 is.
+    /// as in <see cref="Solve3"/>), by Cholesky of the equilibrated (unit-diagonal) Gram matrix, so that the
+    /// intercept is c0 t0 + c1 t1 + c2 t2; null when a pivot vanishes.
     /// </summary>
     internal static (double C0, double C1, double C2)? InterceptWeights3(double s0, double s1, double s2, double s3, double s4)
     {
