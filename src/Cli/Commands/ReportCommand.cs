@@ -45,6 +45,7 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportSettin
         {
             var pdf = new MemoryStream();
             AuditReport.Write(results, pdf, now);
+            cancellation.ThrowIfCancellationRequested(); // a SIGTERM meanwhile: nothing is written
             OutputFile.Write(settings.Out!, pdf.ToArray(), settings.Force, AuditReport.IsReport, [.. settings.Results]);
             shownPath = settings.Out!;
         }

@@ -130,6 +130,27 @@ public sealed class AuditReportStructureTests
     }
 
     [Fact]
+    public void Long_site_names_wrap_inside_their_cells_and_lose_no_character()
+    {
+        // Given a site with a long name of many words and one with a long name without a space
+        var standard = ReportFixtures.Results();
+        string words = "The Royal Infirmary of the Northern Counties and the Western Isles, Department of Cardiology and Cardiothoracic Surgery (adult outpatients)";
+        string unbroken = "Krankenhausinformationssystemabteilungfuerkardiologischeaussenstellenundtelemedizin";
+        var results = standard with { Sites = [standard.Sites[0] with { Name = words }, standard.Sites[2] with { Name = unbroken }] };
+
+        // When the report is laid out and drawn
+        using var pdf = new MemoryStream();
+        ReportDocument.Render(results, pdf, Generated, out var overflows);
+
+        // Then nothing reaches outside the printable area and both names read back whole
+        Assert.Empty(overflows);
+        using var document = PdfDocument.Open(pdf.ToArray());
+        string text = ExpectedText.Squash(string.Concat(document.GetPages().Select(p => p.Text)));
+        Assert.Contains(ExpectedText.Squash(words), text);
+        Assert.Contains(unbroken, text);
+    }
+
+    [Fact]
     public void A_cjk_site_name_is_drawn_with_the_shipped_fallback_font_and_no_replacement()
     {
         // Given a site named in Japanese and Korean
