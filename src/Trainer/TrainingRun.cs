@@ -27,8 +27,9 @@ public static class TrainingRun
 
         var device = TorchDevices.Select(options.Device);
         // A tabular batch (32 x tens of features) is far too small to split across threads: libtorch's
-        // intra-op threads then spin against each other and slow an epoch down several-fold on a busy machine.
-        if (device.Device.type == TorchSharp.DeviceType.CPU) TorchSharp.torch.set_num_threads(1);
+        // intra-op threads then spin against each other and slow an epoch down several-fold on a busy
+        // machine. One thread by default (--threads).
+        if (device.Device.type == TorchSharp.DeviceType.CPU) TorchSharp.torch.set_num_threads(options.Threads);
         progress?.DeviceChosen(device.Choice);
 
         var trained = new List<TrainedFold>();

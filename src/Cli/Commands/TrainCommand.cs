@@ -86,6 +86,10 @@ internal sealed class TrainSettings : CommandSettings
     [Description(DeviceOption.Help)]
     public string Device { get; init; } = "auto";
 
+    [CommandOption("--threads <N>"), DefaultValue(Defaults.Threads)]
+    [Description("libtorch's threads when training on the CPU. One is fastest for tabular models and immune to a busy machine; recorded in the model card.")]
+    public int Threads { get; init; }
+
     [CommandOption("--threshold <RULE>"), DefaultValue(Defaults.Threshold)]
     [Description("Binary models' operating threshold, chosen on the development predictions: youden (max sensitivity + specificity - 1), a risk such as 0.3, or sensitivity:0.90 / specificity:0.90.")]
     public string Threshold { get; init; } = Defaults.Threshold;
@@ -181,6 +185,7 @@ internal sealed class TrainSettings : CommandSettings
             Seed = Pick("--seed", () => Seed, start.Seed),
             PositiveClass = Pick("--positive-class", () => PositiveClass, start.PositiveClass),
             Device = Pick("--device", () => DeviceOption.Parse(Device), start.Device),
+            Threads = Pick("--threads", () => Threads, start.Threads),
             Threshold = Pick("--threshold", () => Threshold, start.Threshold),
             From = Pick("--from", () => DateOption.Parse(From, "--from"), start.From),
             Until = Pick("--until", () => DateOption.Parse(Until, "--until"), start.Until),
@@ -206,7 +211,7 @@ internal sealed class TrainSettings : CommandSettings
         ("early_stopping.min_delta", "--min-delta"), ("early_stopping.min_epochs", "--min-epochs"),
         ("split.cv", "--cv"), ("split.validation_fraction", "--validation-fraction"), ("augmentation.chain", "--augment"),
         ("targets.label_smoothing", "--label-smoothing"), ("targets.mixup", "--mixup"), ("calibration.method", "--calibration"),
-        ("seed", "--seed"), ("positive_class", "--positive-class"), ("device", "--device"), ("threshold", "--threshold"),
+        ("seed", "--seed"), ("positive_class", "--positive-class"), ("device", "--device"), ("threads", "--threads"), ("threshold", "--threshold"),
         ("from", "--from"), ("until", "--until"), ("categorical", "--categorical"),
     ];
 
