@@ -13,10 +13,19 @@ namespace Harness.Cli;
 /// error writer as one line with an exit code (see <see cref="ExitCodes"/>), never a stack trace
 /// for the user's mistakes. Messages quote user input (paths, cells, names), so their control
 /// characters are shown as escapes (<see cref="ConsoleText.Plain"/>): no terminal escape sequence
-/// gets through, and the line stays one line.
+/// gets through, and the line stays one line. Built with HARNESS_VALIDATOR (src/ValidatorCli), it is
+/// `harness-validator`: validate, report and verify only, without the Trainer and TorchSharp.
 /// </summary>
 public static class HarnessApp
 {
+#if HARNESS_VALIDATOR
+    /// <summary>The program's name, as usage and error lines give it.</summary>
+    public const string Name = "harness-validator";
+#else
+    /// <summary>The program's name, as usage and error lines give it.</summary>
+    public const string Name = "harness";
+#endif
+
     /// <summary>The signal that cancelled this run (Ctrl-C, SIGTERM, SIGHUP), for the exit code; null in-process.</summary>
     private static PosixSignal? _signal;
 
@@ -32,13 +41,15 @@ public static class HarnessApp
         var app = new CommandApp(registrar);
         app.Configure(config =>
         {
-            config.SetApplicationName("harness");
+            config.SetApplicationName(Name);
             config.ConfigureConsole(console);
             config.PropagateExceptions();
+#if !HARNESS_VALIDATOR
             config.AddCommand<DemoCommand>("demo")
                 .WithExample("demo");
             config.AddCommand<TrainCommand>("train")
                 .WithExample("train", "--site", "sites/heart/cleveland", "--site", "sites/heart/hungary", "--positive-class", "disease", "--out", "runs/heart");
+#endif
             config.AddCommand<ValidateCommand>("validate")
                 .WithExample("validate", "--model", "runs/heart/model.onnx", "--site", "sites/heart/switzerland", "--site", "sites/heart/va-long-beach", "--out", "runs/heart-validation")
                 .WithExample("validate", "--model", "runs/heart/model.onnx", "--site", "DATED_SITE", "--from", "2015-01-01", "--to", "2020-12-31", "--by", "year", "--out", "runs/by-year");
@@ -61,7 +72,7 @@ public static class HarnessApp
         }
         catch (CommandAppException e)
         {
-            errors.WriteLine($"error: {ConsoleText.Plain(e.Message.TrimEnd('.'))}. See 'harness {(args.Length > 0 ? ConsoleText.Plain(args[0]) + " " : "")}--help'.");
+            errors.WriteLine($"error: {ConsoleText.Plain(e.Message.TrimEnd('.'))}. See '{Name} {(args.Length > 0 ? ConsoleText.Plain(args[0]) + " " : "")}--help'.");
             return ExitCodes.InputError;
         }
         catch (OperationCanceledException)
@@ -86,8 +97,10 @@ public static class HarnessApp
     /// <summary>Each command's settings, whose declared options <see cref="CommandLineCheck"/> checks the command line against.</summary>
     private static readonly Dictionary<string, Type> SettingsOf = new()
     {
+#if !HARNESS_VALIDATOR
         ["demo"] = typeof(DemoSettings),
         ["train"] = typeof(TrainSettings),
+#endif
         ["validate"] = typeof(ValidateSettings),
         ["report"] = typeof(ReportSettings),
         ["verify"] = typeof(VerifySettings),

@@ -23,7 +23,7 @@ internal static class CommandLineCheck
         if (args.Length == 0 || args.Any(HelpFlags.Contains) || !settings.TryGetValue(args[0], out var type)) return; // Spectre's own usage messages
         var options = OptionsOf(type);
         int positional = type.GetProperties().Count(p => p.GetCustomAttribute<CommandArgumentAttribute>() is not null);
-        string command = $"harness {args[0]}";
+        string command = $"{HarnessApp.Name} {args[0]}";
         for (int i = 1; i < args.Length; i++)
         {
             string arg = args[i];

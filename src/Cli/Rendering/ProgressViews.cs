@@ -1,6 +1,4 @@
 using Harness.Core;
-using Harness.Trainer;
-using Harness.Trainer.Training;
 using Harness.Validator;
 using Spectre.Console;
 
@@ -8,18 +6,18 @@ namespace Harness.Cli.Rendering;
 
 /// <summary>
 /// Live progress for the long steps. On a terminal it is a progress bar; in CI logs and pipes
-/// Spectre falls back to plain lines, so progress stays visible there too.
+/// Spectre falls back to plain lines, so progress stays visible there too. Training's progress is
+/// in ProgressViews.Training.cs, which the validation-only CLI (src/ValidatorCli) leaves out.
 /// </summary>
-internal sealed class ProgressViews(IAnsiConsole console) : ITrainingProgress, IValidationProgress
+internal sealed partial class ProgressViews(IAnsiConsole console) : IValidationProgress
 {
+    private readonly IAnsiConsole _console = console;
     private ProgressContext? _context;
     private ProgressTask? _task;
-    private EpochRecord? _best;
     private string _site = "";
-    private string _model = "";
 
     public T Run<T>(Func<T> work) =>
-        console.Progress()
+        _console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -33,29 +31,7 @@ internal sealed class ProgressViews(IAnsiConsole console) : ITrainingProgress, I
             });
 
     public void DeviceChosen(DeviceChoice choice) =>
-        console.MarkupLineInterpolated($"[bold]Device:[/] {choice.Used} [grey]({ConsoleText.Plain(choice.Reason)})[/]");
-
-    public void ModelStarted(string name, int index, int count, int fitRows, int earlyStoppingRows, int evaluateRows, int maxEpochs)
-    {
-        _task?.Value(_task.MaxValue); // the previous model is done, early stopping or not
-        _task?.StopTask();
-        _best = null;
-        _model = count > 1 ? $"{ConsoleText.Markup(name)} ({index}/{count})" : ConsoleText.Markup(name); // a task's description is markup
-        if (earlyStoppingRows + evaluateRows == 0)
-            console.MarkupLineInterpolated($"Model {index} of {count}, {name}: {fitRows} rows fitted for {maxEpochs} epochs");
-        else
-            console.MarkupLineInterpolated($"Model {index} of {count}, {name}: {fitRows} rows fitted, {earlyStoppingRows} watched by early stopping, {evaluateRows} held out for the development reference (whole patients, stratified)");
-        _task = _context!.AddTask(_model, maxValue: maxEpochs);
-    }
-
-    public void EpochDone(EpochRecord epoch)
-    {
-        if (epoch.Improved) _best = epoch;
-        _task!.Increment(1);
-        _task.Description = epoch.ValidationLoss is { } validation
-            ? $"{_model} epoch {epoch.Epoch}: train {epoch.TrainLoss:0.0000}, validation {validation:0.0000}{(epoch.ValidationAuroc is { } auroc ? $", AUROC {auroc:0.000}" : "")}, best epoch {_best?.Epoch}"
-            : $"{_model} epoch {epoch.Epoch}: train {epoch.TrainLoss:0.0000}";
-    }
+        _console.MarkupLineInterpolated($"[bold]Device:[/] {choice.Used} [grey]({ConsoleText.Plain(choice.Reason)})[/]");
 
     public void SiteStarted(string site)
     {
