@@ -29,9 +29,15 @@ internal sealed record ContentsEntry(string Id, string Title);
 internal sealed class Composer(PageFlow flow, Typesetter type)
 {
     public const float CellPadX = 3.5f, CellPadY = 3f;
+
+    /// <summary>Tables of at most this many rows do not break across pages.</summary>
+    private const int ShortTable = 8;
     private const float KeyWidth = 118;
 
     private readonly List<ContentsEntry> _contents = [];
+
+    /// <summary>A sub-heading not drawn yet: it goes onto the page where the block after it starts (keep with next).</summary>
+    private (IReadOnlyList<TextLine> Lines, float Height, float MinimumBelow)? _pending;
 
     public PageFlow Flow => flow;
     public Typesetter Type => type;
@@ -43,6 +49,7 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
     /// <summary>A numbered section: a heading kept with the start of its content, an anchor the contents link to.</summary>
     public void Section(string id, string title, float minimumBelow = 60, bool newPage = false)
     {
+        Flush();
         float height = Typesetter.LineHeight(Palette.SectionSize) + 8;
         if (newPage && !flow.AtPageTop) flow.NewPage();
         else flow.Reserve(height + minimumBelow);
@@ -63,6 +70,7 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
     /// <summary>A horizontal rule across the content width at <paramref name="y"/>.</summary>
     public void Rule(float y, SKColor color, float width)
     {
+        Flush();
         float left = flow.Left, right = flow.Right;
         flow.Draw(new SKRect(left, y - width, right, y + width), c =>
         {
@@ -71,18 +79,31 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
         });
     }
 
-    /// <summary>A smaller heading inside a section, kept with the start of what follows it.</summary>
+    /// <summary>
+    /// A smaller heading inside a section. It is drawn with the block that follows it, on that block's
+    /// page, and with at least <paramref name="minimumBelow"/> points of room under it.
+    /// </summary>
     public void SubHeading(string title, float minimumBelow = 40) => SubHeading([new Span(title, Face.Bold, Palette.Accent)], minimumBelow);
 
     public void SubHeading(IReadOnlyList<Span> title, float minimumBelow)
     {
-        const float size = Palette.SubsectionSize;
-        var lines = type.Wrap(title, size, flow.ContentWidth);
-        float height = lines.Count * Typesetter.LineHeight(size) + 2;
-        flow.Reserve(height + minimumBelow);
+        Flush();
+        var lines = type.Wrap(title, Palette.SubsectionSize, flow.ContentWidth);
+        _pending = (lines, lines.Count * Typesetter.LineHeight(Palette.SubsectionSize) + 6, minimumBelow);
+    }
+
+    /// <summary>Room for a block of <paramref name="height"/> (and a pending sub-heading above it): a new page unless it fits.</summary>
+    private bool Reserve(float height) =>
+        flow.Reserve(_pending is { } p ? p.Height + Math.Max(height, p.MinimumBelow) : height);
+
+    /// <summary>Draws the pending sub-heading where the flow now is.</summary>
+    private void Flush()
+    {
+        if (_pending is not { } p) return;
+        _pending = null;
         if (!flow.AtPageTop) flow.Advance(4);
-        Lines(lines, flow.Left, size, Palette.Accent, flow.ContentWidth);
-        flow.Advance(height);
+        Lines(p.Lines, flow.Left, Palette.SubsectionSize, Palette.Accent, flow.ContentWidth);
+        flow.Advance(p.Height - 4);
     }
 
     public void Text(string text, float size, Face face, SKColor color) => Paragraph([new Span(text, face, color)], size);
@@ -97,7 +118,8 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
     {
         var lines = type.Wrap(spans, size, flow.ContentWidth);
         float height = lines.Count * Typesetter.LineHeight(size);
-        flow.Reserve(height);
+        Reserve(height);
+        Flush();
         Lines(lines, flow.Left, size, Palette.Ink, flow.ContentWidth);
         flow.Advance(height + gap);
     }
@@ -117,7 +139,8 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
         var keyLines = type.Wrap(key, size, KeyWidth - 8, Face.Bold, Palette.Muted);
         var valueLines = type.Wrap(value, size, valueWidth);
         float height = Math.Max(keyLines.Count, valueLines.Count) * Typesetter.LineHeight(size) + 2 * padY;
-        flow.Reserve(height);
+        Reserve(height);
+        Flush();
         float top = flow.Y, left = flow.Left, width = flow.ContentWidth;
         flow.Draw(SKRect.Create(left, top, width, height), c =>
         {
@@ -146,6 +169,8 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
         var headerCells = Layout(columns, header, size, out float headerHeight);
         headerHeight = Math.Max(headerHeight, graphicHeaderHeight);
         var laid = rows.Select(r => (Cells: Layout(columns, r, size, out float h), Height: h)).ToList();
+        // A short table is kept whole on one page rather than leaving a row or two for the next.
+        if (rows.Count <= ShortTable) Reserve(headerHeight + laid.Sum(l => l.Height));
 
         bool first = true;
         int zebra = 0;
@@ -154,8 +179,9 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
             var (cells, rowHeight) = laid[r];
             // A group heading stays with its first row; the first row stays with the header.
             float need = rowHeight + (rows[r].Spanning && r + 1 < rows.Count ? laid[r + 1].Height : 0);
-            bool newPage = flow.Reserve(first ? headerHeight + need : need + headerHeight);
+            bool newPage = Reserve(first ? headerHeight + need : need);
             if (newPage && !first) SubHeading($"{title} (continued)", need + headerHeight);
+            Flush();
             if (first || newPage) DrawRow(columns, header, headerCells, headerHeight, Palette.HeaderFill, size, bold: true);
             first = false;
             zebra = rows[r].Spanning ? 0 : zebra + 1;
@@ -212,7 +238,9 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
             var titles = row.Select(c => type.Wrap(c.Title, titleSize, width - 4, Face.Bold)).ToList();
             float titleHeight = titles.Max(t => t.Count) * Typesetter.LineHeight(titleSize) + 2;
             float height = row.Max(c => c.Height);
-            if (flow.Reserve(titleHeight + height)) SubHeading($"{title} (continued)", titleHeight + height);
+            bool pending = _pending is not null;
+            if (Reserve(titleHeight + height) && i > 0 && !pending) SubHeading($"{title} (continued)", titleHeight + height);
+            Flush();
             for (int j = 0; j < row.Count; j++)
             {
                 var (_, chartHeight, draw) = row[j];

@@ -50,7 +50,7 @@ internal sealed class ProvenanceSection : IReportSection
             "A setting not listed was not available to the Harness version that trained the model.", Palette.SmallSize, Palette.Muted, gap: 3);
         var settings = Flatten(model.TrainingConfig).ToList();
         int half = (settings.Count + 1) / 2;
-        float key = 112, value = c.Width / 2 - key;
+        float key = 132, value = c.Width / 2 - key;
         var rows = Enumerable.Range(0, half).Select(i => TableRow.Of(
         [
             new(settings[i].Key, Face.Bold, Palette.Muted), new(settings[i].Value, Face.Mono),

@@ -59,7 +59,7 @@ internal sealed class ShiftSection : IReportSection
             if (shift.PrevalenceShift is { } prevalence)
                 summary.Add($"the positive class's share moved by {ReportFormat.Gap(prevalence * 100, "0.0")} percentage points");
             summary.AddRange(shift.Classes.Select(k => $"{k.Class}: {ReportFormat.Percent(k.Training)} in training, {ReportFormat.Percent(k.Site)} here"));
-            c.Paragraph(string.Join("; ", summary) + ".", Palette.SmallSize, Palette.Ink, gap: 5);
+            c.Paragraph(ReportContext.Capitalise(string.Join("; ", summary)) + ".", Palette.SmallSize, Palette.Ink, gap: 5);
         }
     }
 
