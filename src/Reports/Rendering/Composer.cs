@@ -7,19 +7,14 @@ internal sealed record Column(string Header, float Width, SKTextAlign Align = SK
 
 /// <summary>
 /// A table row: one list of spans per cell. <paramref name="Fill"/> tints the row (amber for a site
-/// that is not external validation); a <paramref name="Spanning"/> row is a group heading whose first
-/// cell runs across the whole table and which is kept on a page with the row after it.
-/// <paramref name="Graphic"/> draws the row's <see cref="Column.Graphic"/> cell (a forest plot's interval).
+/// that is not external validation); <paramref name="Graphic"/> draws the row's
+/// <see cref="Column.Graphic"/> cell (a forest plot's interval, an answer known only once laid out).
 /// </summary>
-internal sealed record TableRow(IReadOnlyList<IReadOnlyList<Span>> Cells, SKColor? Fill = null, bool Spanning = false,
-    Action<SKCanvas, SKRect>? Graphic = null)
+internal sealed record TableRow(IReadOnlyList<IReadOnlyList<Span>> Cells, SKColor? Fill = null, Action<SKCanvas, SKRect>? Graphic = null)
 {
     /// <summary>A row whose cells are one span each.</summary>
     public static TableRow Of(IEnumerable<Span> cells, SKColor? fill = null) => new(cells.Select(c => (IReadOnlyList<Span>)[c]).ToList(), fill);
 }
-
-/// <summary>A section's entry in the contents: its anchor, title and (once laid out) page.</summary>
-internal sealed record ContentsEntry(string Id, string Title);
 
 /// <summary>
 /// The report's building blocks (section headings, paragraphs, key-value lines, tables that break
@@ -34,7 +29,8 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
     private const int ShortTable = 8;
     private const float KeyWidth = 118;
 
-    private readonly List<ContentsEntry> _contents = [];
+    /// <summary>Sections laid out so far: the next one's number is this plus 1.</summary>
+    private int _sections;
 
     /// <summary>A sub-heading not drawn yet: it goes onto the page where the block after it starts (keep with next).</summary>
     private (IReadOnlyList<TextLine> Lines, float Height, float MinimumBelow)? _pending;
@@ -43,23 +39,20 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
     public Typesetter Type => type;
     public float Width => flow.ContentWidth;
 
-    /// <summary>The sections in order, for the contents and the checklist.</summary>
-    public IReadOnlyList<ContentsEntry> Contents => _contents;
+    /// <summary>How many numbered sections the report has so far.</summary>
+    public int Sections => _sections;
 
     /// <summary>A numbered section: a heading kept with the start of its content, an anchor the contents link to.</summary>
-    public void Section(string id, string title, float minimumBelow = 60, bool newPage = false)
+    public void Section(string id, string title, float minimumBelow = 60)
     {
         Flush();
-        float height = Typesetter.LineHeight(Palette.SectionSize) + 8;
-        if (newPage && !flow.AtPageTop) flow.NewPage();
-        else flow.Reserve(height + minimumBelow);
+        flow.Reserve(Typesetter.LineHeight(Palette.SectionSize) + 8 + minimumBelow);
         if (!flow.AtPageTop) flow.Advance(8);
-        _contents.Add(new ContentsEntry(id, title));
         flow.Anchor(id);
-        Heading($"{_contents.Count}. {title}");
+        Heading($"{++_sections}. {title}");
     }
 
-    public void Heading(string title)
+    private void Heading(string title)
     {
         Text(title, Palette.SectionSize, Face.Bold, Palette.Accent);
         float y = flow.Y + 1.5f;
@@ -173,28 +166,23 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
         if (rows.Count <= ShortTable) Reserve(headerHeight + laid.Sum(l => l.Height));
 
         bool first = true;
-        int zebra = 0;
+        int zebra = 0; // every other row shaded, for the eye to follow
         for (int r = 0; r < rows.Count; r++)
         {
             var (cells, rowHeight) = laid[r];
-            // A group heading stays with its first row; the first row stays with the header.
-            float need = rowHeight + (rows[r].Spanning && r + 1 < rows.Count ? laid[r + 1].Height : 0);
-            bool newPage = Reserve(first ? headerHeight + need : need);
-            if (newPage && !first) SubHeading($"{title} (continued)", need + headerHeight);
+            // The first row stays with the header; a row that starts a page gets the header again.
+            bool newPage = Reserve(first ? headerHeight + rowHeight : rowHeight);
+            if (newPage && !first) SubHeading($"{title} (continued)", rowHeight + headerHeight);
             Flush();
             if (first || newPage) DrawRow(columns, header, headerCells, headerHeight, Palette.HeaderFill, size, bold: true);
             first = false;
-            zebra = rows[r].Spanning ? 0 : zebra + 1;
-            var fill = rows[r].Fill ?? (zebra % 2 == 0 && !rows[r].Spanning ? Palette.Zebra : null);
-            DrawRow(columns, rows[r], cells, rowHeight, fill, size, bold: false);
+            DrawRow(columns, rows[r], cells, rowHeight, rows[r].Fill ?? (++zebra % 2 == 0 ? Palette.Zebra : null), size, bold: false);
         }
     }
 
     private IReadOnlyList<IReadOnlyList<TextLine>> Layout(IReadOnlyList<Column> columns, TableRow row, float size, out float height)
     {
-        var cells = row.Spanning
-            ? [type.Wrap(row.Cells[0], size, columns.Sum(c => c.Width) - 2 * CellPadX)]
-            : columns.Select((c, i) => c.Graphic && row.Graphic is not null ? [] : type.Wrap(row.Cells[i], size, c.Width - 2 * CellPadX)).ToList();
+        var cells = columns.Select((c, i) => c.Graphic && row.Graphic is not null ? [] : type.Wrap(row.Cells[i], size, c.Width - 2 * CellPadX)).ToList();
         height = Math.Max(1, cells.Max(l => l.Count)) * Typesetter.LineHeight(size) + 2 * CellPadY;
         return cells;
     }
@@ -206,17 +194,12 @@ internal sealed class Composer(PageFlow flow, Typesetter type)
         flow.Draw(SKRect.Create(left, top, width, height + 0.5f), c =>
         {
             if (fill is { } f) c.DrawRect(SKRect.Create(left, top, width, height), type.Paint(f));
-            if (row.Spanning)
-                type.Draw(c, cells[0], left + CellPadX, top + CellPadY, size, Palette.Ink, width - 2 * CellPadX);
-            else
+            float x = left;
+            for (int i = 0; i < columns.Count; i++)
             {
-                float x = left;
-                for (int i = 0; i < columns.Count; i++)
-                {
-                    if (columns[i].Graphic && row.Graphic is not null) row.Graphic(c, SKRect.Create(x, top, columns[i].Width, height));
-                    else type.Draw(c, cells[i], x + CellPadX, top + CellPadY, size, Palette.Ink, columns[i].Width - 2 * CellPadX, columns[i].Align);
-                    x += columns[i].Width;
-                }
+                if (columns[i].Graphic && row.Graphic is not null) row.Graphic(c, SKRect.Create(x, top, columns[i].Width, height));
+                else type.Draw(c, cells[i], x + CellPadX, top + CellPadY, size, Palette.Ink, columns[i].Width - 2 * CellPadX, columns[i].Align);
+                x += columns[i].Width;
             }
             using var paint = Plot.Stroke(bold ? Palette.Accent : Palette.Rule, bold ? 0.8f : 0.5f);
             c.DrawLine(left, top + height, left + width, top + height, paint);

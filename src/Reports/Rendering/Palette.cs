@@ -22,8 +22,6 @@ internal static class Palette
     public static readonly SKColor FailFill = new(0xF8, 0xDE, 0xDE);
     public static readonly SKColor PassInk = new(0x1C, 0x6B, 0x34);
 
-    // The heading row of a metric group inside a table.
-    public static readonly SKColor GroupFill = new(0xEA, 0xEF, 0xF5);
 
     // Charts: the Okabe-Ito palette (Okabe & Ito 2008), told apart with every common colour-vision deficiency.
     public static readonly SKColor Site = new(0x00, 0x72, 0xB2);        // blue: the site's own curve

@@ -47,17 +47,11 @@ internal sealed record MarkerSeries(IReadOnlyList<(double X, double Y, float Siz
 /// <summary>Bars from 0 to each value over [From, To) on x.</summary>
 internal sealed record BarSeries(IReadOnlyList<(double From, double To, double Value)> Bars, SKColor Color) : Series(Color);
 
-/// <summary>Horizontal interval bars with a point (forest-plot style): Y is the row position.</summary>
-internal sealed record IntervalSeries(IReadOnlyList<(double Y, double Lower, double Upper, double Point)> Rows, SKColor Color) : Series(Color);
-
 /// <summary>Vertical interval bars with a point (a value per period with its interval).</summary>
 internal sealed record ErrorBarSeries(IReadOnlyList<(double X, double Y, double? Lower, double? Upper)> Points, SKColor Color) : Series(Color);
 
 /// <summary>A vertical or horizontal reference line across the whole plot.</summary>
 internal sealed record ReferenceLine(double At, bool Vertical, SKColor Color, bool Dashed = true) : Series(Color);
-
-/// <summary>A shaded vertical stripe between two x values (a tolerance band).</summary>
-internal sealed record StripeSeries(double From, double To, SKColor Color) : Series(Color);
 
 /// <summary>
 /// A chart drawn straight onto the PDF canvas as vectors, with the report's own fonts: frame,
@@ -102,7 +96,7 @@ internal sealed class Plot(Axis x, Axis y)
         return this;
     }
 
-    public SKRect DataArea(SKRect area) =>
+    private SKRect DataArea(SKRect area) =>
         new(area.Left + LeftMargin, area.Top + TopMargin, area.Right - RightMargin, area.Bottom - (ShowX ? BottomMargin : 0));
 
     public void Draw(SKCanvas canvas, SKRect area, Typesetter type)
@@ -162,9 +156,6 @@ internal sealed class Plot(Axis x, Axis y)
     {
         switch (series)
         {
-            case StripeSeries s:
-                using (var fill = Fill(s.Color)) canvas.DrawRect(new SKRect(px(s.From), data.Top, px(s.To), data.Bottom), fill);
-                break;
             case BandSeries b when b.Points.Count > 1:
                 using (var path = new SKPath())
                 using (var fill = Fill(b.Color))
@@ -201,18 +192,6 @@ internal sealed class Plot(Axis x, Axis y)
                     {
                         canvas.DrawCircle(px(mx), py(my), size / 2, fill);
                         canvas.DrawCircle(px(mx), py(my), size / 2, edge);
-                    }
-                break;
-            case IntervalSeries intervals:
-                using (var stroke = Stroke(intervals.Color, 1.1f))
-                using (var fill = Fill(intervals.Color))
-                    foreach (var (ry, lower, upper, point) in intervals.Rows)
-                    {
-                        float yy = py(ry);
-                        canvas.DrawLine(px(lower), yy, px(upper), yy, stroke);
-                        canvas.DrawLine(px(lower), yy - 2, px(lower), yy + 2, stroke);
-                        canvas.DrawLine(px(upper), yy - 2, px(upper), yy + 2, stroke);
-                        canvas.DrawRect(SKRect.Create(px(point) - 2.2f, yy - 2.2f, 4.4f, 4.4f), fill);
                     }
                 break;
             case ErrorBarSeries bars:

@@ -16,7 +16,7 @@ internal sealed class ContentsSection(IReadOnlyList<IReportSection> sections) : 
         var type = c.Type;
         // Page numbers are known only once every page is laid out: drawn then, in digits laid out now.
         type.Wrap("0123456789", Palette.BodySize, 100);
-        int first = c.Contents.Count;
+        int first = c.Sections;
         float numberWidth = 30, size = Palette.BodySize, lineHeight = Typesetter.LineHeight(size) + 1;
         for (int i = 0; i < sections.Count; i++)
         {
