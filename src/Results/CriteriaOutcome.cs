@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Harness.Results;
 
 /// <summary>An acceptance rule's verdict, judged on the interval, not the point.</summary>
@@ -28,4 +30,13 @@ public sealed record CriteriaOutcome(string File, string Sha256, IReadOnlyList<C
 /// <param name="Rule">The rule as written, e.g. "auroc >= 0.75".</param>
 /// <param name="Metric">The results.json key judged: a metric ("auroc") or a gap ("gap.auroc").</param>
 /// <param name="Reason">Why this verdict, in a sentence.</param>
-public sealed record CriterionVerdict(string Rule, string Site, string Metric, Verdict Verdict, double? Value, double? Lower, double? Upper, string Reason);
+public sealed record CriterionVerdict(string Rule, string Site, string Metric, Verdict Verdict, double? Value, double? Lower, double? Upper, string Reason)
+{
+    /// <summary>The rule's lower bound (null: none), as parsed from <see cref="Rule"/>; null too in results written before it was recorded.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? RuleLower { get; init; }
+
+    /// <summary>The rule's upper bound (null: none); see <see cref="RuleLower"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? RuleUpper { get; init; }
+}

@@ -25,7 +25,10 @@ public static class CriteriaJudge
             foreach (var site in sites.Where(s => Applies(criterion, s)))
                 verdicts.Add(JudgeAt(criterion, site));
             foreach (string missing in criterion.Sites?.Where(name => !sites.Any(s => s.Name == name)) ?? [])
-                verdicts.Add(new CriterionVerdict(criterion.Text, missing, criterion.Metric, Verdict.Inconclusive, null, null, null, SiteNotValidated));
+                verdicts.Add(new CriterionVerdict(criterion.Text, missing, criterion.Metric, Verdict.Inconclusive, null, null, null, SiteNotValidated)
+                {
+                    RuleLower = criterion.Lower, RuleUpper = criterion.Upper,
+                });
         }
         return new CriteriaOutcome(file, fileSha256, verdicts);
     }
@@ -46,7 +49,10 @@ public static class CriteriaJudge
         double? value = metric?.Value;
         var ci = metric?.Ci;
         CriterionVerdict Make(Verdict verdict, string reason) =>
-            new(criterion.Text, site.Name, criterion.Metric, verdict, value, ci?.Lower, ci?.Upper, reason);
+            new(criterion.Text, site.Name, criterion.Metric, verdict, value, ci?.Lower, ci?.Upper, reason)
+            {
+                RuleLower = criterion.Lower, RuleUpper = criterion.Upper,
+            };
 
         if (site.Warnings.FirstOrDefault(w => WarningCodes.TooSmallToJudge.Contains(w.Code)) is { } small)
             return Make(Verdict.Inconclusive, $"the site is too small to judge ({small.Code}: {small.Message.TrimEnd('.')}).");

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Harness.Core.Metrics;
 using Harness.Reports.Rendering;
 using Harness.Results;
@@ -13,7 +11,7 @@ namespace Harness.Reports.Sections.Gaps;
 /// expected (the folds' spread around the development value), and the random-effects pooled
 /// estimate over the external sites with its prediction interval (the gap a new site may show).
 /// </summary>
-internal sealed partial class GapsSection : IReportSection
+internal sealed class GapsSection : IReportSection
 {
     public string Id => "gaps";
     public string Title => "Generalisation gaps";
@@ -153,19 +151,11 @@ internal sealed partial class GapsSection : IReportSection
     }
 
     /// <summary>
-    /// The band an acceptance rule on this metric's gap allows ("gap.auroc >= -0.05": [−0.05, ∞);
-    /// "gap.oe_ratio between -0.5 and 0.5": [−0.5, 0.5]); null without such a rule.
+    /// The band an acceptance rule on this metric's gap allows, from the bounds the verdicts record
+    /// ("gap.auroc >= -0.05": [−0.05, ∞)); null without such a rule (or in results that predate the bounds).
     /// </summary>
-    internal static (double Lower, double Upper)? Tolerance(CriteriaOutcome? criteria, string metric)
-    {
-        var rule = criteria?.Verdicts.FirstOrDefault(v => v.Metric == "gap." + metric)?.Rule;
-        if (rule is null) return null;
-        var numbers = NumberPattern().Matches(rule).Select(m => double.Parse(m.Value, CultureInfo.InvariantCulture)).ToList();
-        if (rule.Contains(" between ", StringComparison.Ordinal) && numbers.Count == 2) return (numbers[0], numbers[1]);
-        if (numbers.Count != 1) return null;
-        return rule.Contains('>') ? (numbers[0], double.PositiveInfinity) : rule.Contains('<') ? (double.NegativeInfinity, numbers[0]) : null;
-    }
-
-    [GeneratedRegex(@"(?<![\w.])[-+]?\d*\.?\d+(?:[eE][-+]?\d+)?")]
-    private static partial Regex NumberPattern();
+    internal static (double Lower, double Upper)? Tolerance(CriteriaOutcome? criteria, string metric) =>
+        criteria?.Verdicts.FirstOrDefault(v => v.Metric == "gap." + metric) is { } rule && (rule.RuleLower is not null || rule.RuleUpper is not null)
+            ? (rule.RuleLower ?? double.NegativeInfinity, rule.RuleUpper ?? double.PositiveInfinity)
+            : null;
 }
