@@ -26,20 +26,23 @@ internal sealed class ReportFonts : IDisposable
     private readonly Dictionary<SKTypeface, SKTypeface> _subsets = [];
     private readonly Dictionary<(SKTypeface, float), SKFont> _fonts = [];
 
+    private readonly string _folder;
+    private SKTypeface? _fallback;
+
     private ReportFonts(string folder)
     {
+        _folder = folder;
         Regular = Open(folder, RegularFile);
         Bold = Open(folder, BoldFile);
         Mono = Open(folder, MonoFile);
-        FallbackFace = Open(folder, FallbackFile);
     }
 
     public SKTypeface Regular { get; }
     public SKTypeface Bold { get; }
     public SKTypeface Mono { get; }
 
-    /// <summary>Droid Sans Fallback: CJK and whatever else the DejaVu faces lack.</summary>
-    public SKTypeface FallbackFace { get; }
+    /// <summary>Droid Sans Fallback: CJK and whatever else the DejaVu faces lack. Read (3.4 MB) only when a report needs it.</summary>
+    public SKTypeface FallbackFace => _fallback ??= Open(_folder, FallbackFile);
 
     /// <summary>What stands for a character no shipped font has: U+FFFD.</summary>
     public const string Replacement = "\uFFFD";
@@ -49,7 +52,8 @@ internal sealed class ReportFonts : IDisposable
 
     /// <summary>The shipped typeface that draws <paramref name="codepoint"/> when <paramref name="face"/> lacks it; null when none does.</summary>
     public SKTypeface? Fallback(SKTypeface face, int codepoint) =>
-        new[] { Regular, Bold, Mono, FallbackFace }.FirstOrDefault(t => t != face && t.ContainsGlyph(codepoint));
+        new[] { Regular, Bold, Mono }.FirstOrDefault(t => t != face && t.ContainsGlyph(codepoint))
+        ?? (FallbackFace.ContainsGlyph(codepoint) ? FallbackFace : null);
 
     /// <summary>Notes that <paramref name="text"/> is drawn in <paramref name="typeface"/>, so its subset keeps those characters.</summary>
     public void Use(SKTypeface typeface, string text)
