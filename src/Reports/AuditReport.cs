@@ -71,16 +71,37 @@ public static class AuditReport
     /// </returns>
     public static ValidationResults Write(ValidationResults results, Stream pdf, DateTimeOffset generatedUtc)
     {
-        ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(pdf);
-        var rendered = new MemoryStream();
-        var shown = ReportDocument.Render(results, rendered, generatedUtc, out _);
-        var bytes = PdfAttachment.Embed(rendered.ToArray(), AttachmentName, "application/json", ResultsJson.Serialize(shown),
-            $"The validation results this report was drawn from (results format {shown.Format}).", generatedUtc);
-        // Skia writes through a native callback, where an exception from the stream (a full disk,
-        // say) would abort the process; it writes to memory, and the bytes are copied here.
+        var (shown, bytes, _) = Render(results, generatedUtc);
         pdf.Write(bytes);
         return shown;
+    }
+
+    /// <summary>
+    /// Writes <see cref="FileName"/> and results.json into <paramref name="folder"/>: results.json is
+    /// the very bytes the report embeds. Returns the results as written (see <see cref="Write"/>).
+    /// </summary>
+    public static ValidationResults WriteFolder(ValidationResults results, string folder, DateTimeOffset generatedUtc)
+    {
+        var (shown, pdf, json) = Render(results, generatedUtc);
+        File.WriteAllBytes(Path.Combine(folder, FileName), pdf);
+        File.WriteAllBytes(Path.Combine(folder, ResultsJson.FileName), json);
+        return shown;
+    }
+
+    /// <remarks>
+    /// Skia writes through a native callback, where an exception from a file stream (a full disk, say)
+    /// would abort the process: it writes to memory, and the caller writes the bytes.
+    /// </remarks>
+    private static (ValidationResults Shown, byte[] Pdf, byte[] Json) Render(ValidationResults results, DateTimeOffset generatedUtc)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var rendered = new MemoryStream();
+        var shown = ReportDocument.Render(results, rendered, generatedUtc, out _);
+        byte[] json = ResultsJson.Serialize(shown);
+        byte[] pdf = PdfAttachment.Embed(rendered.ToArray(), AttachmentName, "application/json", json,
+            $"The validation results this report was drawn from (results format {shown.Format}).", generatedUtc);
+        return (shown, pdf, json);
     }
 
     /// <summary>True when <paramref name="pdfPath"/> is a report Harness wrote (it embeds its results); what --force may replace.</summary>

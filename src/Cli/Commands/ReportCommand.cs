@@ -52,12 +52,7 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportSettin
         else
         {
             using var output = StagedOutputFolder.Begin(console, "report", settings.Out!, settings.Force, settings.Results);
-            output.Write(() =>
-            {
-                using (var pdf = File.Create(output.File(AuditReport.FileName)))
-                    results = AuditReport.Write(results, pdf, now);
-                ResultsJson.Write(results, output.File(ResultsJson.FileName));
-            });
+            results = output.Write(() => AuditReport.WriteFolder(results, output.Path, now));
             output.Commit(cancellation);
             shownPath = Path.Combine(output.Target, AuditReport.FileName);
         }

@@ -131,9 +131,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateSe
             results = results with { Criteria = CriteriaJudge.Judge(criteria, PathDisplay.Of(criteriaFile!), criteriaSha256, results.Sites) };
         // The report first: characters it cannot draw are a warning for results.json and the console
         // too, and results.json holds the very bytes the report embeds.
-        using (var pdf = File.Create(Path.Combine(folder, AuditReport.FileName)))
-            results = AuditReport.Write(results, pdf, DateTimeOffset.UtcNow);
-        ResultsJson.Write(results, Path.Combine(folder, ResultsJson.FileName));
+        results = AuditReport.WriteFolder(results, folder, DateTimeOffset.UtcNow);
         ConsoleTables.Write(console, results);
         return results;
     }
