@@ -1,6 +1,5 @@
 using Harness.Core.Metrics;
 using Harness.Reports.Rendering;
-using Harness.Reports.Sections.Verdict;
 using SkiaSharp;
 
 namespace Harness.Reports.Sections;
@@ -46,16 +45,29 @@ internal static class MetricTables
         IReadOnlyList<MetricDefinition> columns, SKColor? fill)
     {
         List<IReadOnlyList<Span>> cells = [[new(name, Face.Bold), new("\n" + flag, Face.Bold, heldOut ? Palette.Muted : Palette.WarnInk)]];
-        foreach (var m in columns)
-        {
-            var value = ReportContext.Get(metrics, m.Key);
-            var gap = gaps is null || value?.Value is null ? null : ReportContext.Get(gaps, m.Key);
-            var mark = AuditReport.Mark(gap);
-            var (face, ink) = VerdictSection.GapStyle(mark);
-            var spans = new List<Span> { new(value is null ? "" : ReportFormat.WithInterval(m, value)) };
-            if (gap?.Value is not null) spans.Add(new("\n" + AuditReport.Marked(mark, ReportFormat.GapWithInterval(m, gap)), face, ink));
-            cells.Add(spans);
-        }
+        cells.AddRange(columns.Select(m => Cell(m, metrics, gaps)));
         return new TableRow(cells, fill);
+    }
+
+    /// <summary>
+    /// A metric's cell: the value with its interval; beneath, for a site, the gap marked ▼/▲ and on the
+    /// next line the gap's interval, bold red when distinguishable and worse. Empty when the sample lacks the metric.
+    /// </summary>
+    public static IReadOnlyList<Span> Cell(MetricDefinition metric, MetricSet metrics, MetricSet? gaps)
+    {
+        var value = ReportContext.Get(metrics, metric.Key);
+        var gap = gaps is null || value?.Value is null ? null : ReportContext.Get(gaps, metric.Key);
+        var mark = AuditReport.Mark(gap);
+        var (face, ink) = mark switch
+        {
+            GapMark.Worse => (Face.Bold, Palette.WorseInk),
+            GapMark.Better => (Face.Regular, Palette.Ink),
+            _ => (Face.Regular, Palette.Muted),
+        };
+        var spans = new List<Span> { new(value is null ? "" : ReportFormat.WithInterval(metric, value)) };
+        if (gap?.Value is null) return spans;
+        spans.Add(new("\n" + AuditReport.Marked(mark, ReportFormat.Gap(gap.Value, metric.Format)), face, ink));
+        if (ReportFormat.GapInterval(metric, gap) is { Length: > 0 } interval) spans.Add(new("\n" + interval, face, ink));
+        return spans;
     }
 }

@@ -110,20 +110,7 @@ internal sealed class VerdictSection : IReportSection
             [new(ReportFormat.Count(n))],
             prevalence is null ? [new(context.Events(counts))] : [new(context.Events(counts)), new("\n" + ReportFormat.Percent(prevalence), Color: Palette.Muted)],
         ];
-        foreach (var m in context.Headline)
-        {
-            var value = ReportContext.Get(metrics, m.Key);
-            var gap = gaps is null || value?.Value is null ? null : ReportContext.Get(gaps, m.Key);
-            var mark = AuditReport.Mark(gap);
-            var (face, ink) = GapStyle(mark);
-            var spans = new List<Span> { new(ReportFormat.WithInterval(m, value)) };
-            if (gap?.Value is not null)
-            {
-                spans.Add(new("\n" + AuditReport.Marked(mark, ReportFormat.Gap(gap.Value, m.Format)), face, ink));
-                if (ReportFormat.GapInterval(m, gap) is { Length: > 0 } interval) spans.Add(new("\n" + interval, face, ink));
-            }
-            cells.Add(spans);
-        }
+        cells.AddRange(context.Headline.Select(m => MetricTables.Cell(m, metrics, gaps)));
         return new TableRow(cells, fill);
     }
 
@@ -160,13 +147,6 @@ internal sealed class VerdictSection : IReportSection
         foreach (var (where, message) in warnings)
             c.Paragraph([new(where + ": ", Face.Bold, Palette.WarnInk), new(message)], Palette.SmallSize, gap: 1.5f);
     }
-
-    public static (Face Face, SKColor Ink) GapStyle(GapMark mark) => mark switch
-    {
-        GapMark.Worse => (Face.Bold, Palette.WorseInk),
-        GapMark.Better => (Face.Regular, Palette.Ink),
-        _ => (Face.Regular, Palette.Muted),
-    };
 
     public static SKColor VerdictInk(Results.Verdict verdict) => verdict switch
     {
