@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Harness.Core;
@@ -19,7 +20,10 @@ public static class ResultsJson
     public static void Write(ValidationResults results, string path) => File.WriteAllBytes(path, Serialize(results));
 
     /// <summary>Reads a results file; a file that is not JSON, not results, or of another format is an <see cref="InputException"/> naming it.</summary>
-    public static ValidationResults Read(string path)
+    public static ValidationResults Read(string path) => ReadFile(path).Results;
+
+    /// <summary><see cref="Read"/>, with the SHA-256 of the file's bytes (what <c>sha256sum</c> prints).</summary>
+    public static ResultsFile ReadFile(string path)
     {
         byte[] bytes;
         try
@@ -30,7 +34,7 @@ public static class ResultsJson
         {
             throw new InputException($"cannot be read ({e.Message}).", "Check the path and its permissions.", PathDisplay.Of(path));
         }
-        return Parse(bytes, PathDisplay.Of(path));
+        return new ResultsFile(path, Convert.ToHexStringLower(SHA256.HashData(bytes)), Parse(bytes, PathDisplay.Of(path)));
     }
 
     /// <summary>Parses results from <paramref name="bytes"/>; <paramref name="source"/> names them in errors.</summary>
@@ -67,3 +71,6 @@ public static class ResultsJson
 
     private static string FirstSentence(string message) => message.Split(". ", 2)[0].TrimEnd('.');
 }
+
+/// <summary>A results file as read: where, the SHA-256 of its bytes, and its results.</summary>
+public sealed record ResultsFile(string Path, string Sha256, ValidationResults Results);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Harness.Core;
 using Harness.Core.Metrics;
 
@@ -12,12 +11,12 @@ namespace Harness.Results;
 /// </summary>
 public static class ResultsMerge
 {
-    public static ValidationResults Merge(IReadOnlyList<(string Path, ValidationResults Results)> runs)
+    public static ValidationResults Merge(IReadOnlyList<ResultsFile> runs)
     {
         if (runs.Count == 0) throw new ArgumentException("Nothing to merge.", nameof(runs));
-        var (firstPath, first) = runs[0];
+        var (firstPath, _, first) = runs[0];
         const string fix = "Merge only results of one model validated with the same --confidence, --bootstrap, --seed and --criteria.";
-        foreach (var (path, results) in runs.Skip(1))
+        foreach (var (path, _, results) in runs.Skip(1))
         {
             string shown = PathDisplay.Of(path);
             if (results.Model.Sha256 != first.Model.Sha256)
@@ -43,7 +42,7 @@ public static class ResultsMerge
             Pooled = SitePooling.Pool(sites.Select(s => (s.Name, s.HeldOut, s.Metrics)).ToList(), binary, first.Intervals.Level),
             Warnings = runs.SelectMany(r => r.Results.Warnings).DistinctBy(w => (w.Code, w.Message)).ToList(),
             Criteria = first.Criteria is null ? null : first.Criteria with { Verdicts = MergeVerdicts(runs, sites) },
-            MergedFrom = runs.Select(r => new MergedRun(PathDisplay.Of(r.Path), Sha256(r.Results), r.Results.Execution, r.Results.Sites.Select(s => s.Name).ToList()))
+            MergedFrom = runs.Select(r => new MergedRun(PathDisplay.Of(r.Path), r.Sha256, r.Results.Execution, r.Results.Sites.Select(s => s.Name).ToList()))
                 .ToList(),
         };
     }
@@ -52,7 +51,7 @@ public static class ResultsMerge
     /// Each run's verdicts on its own sites; a rule naming a site that no run validated keeps one
     /// "site not validated" verdict (every run that lacks the site judged it so).
     /// </summary>
-    private static List<CriterionVerdict> MergeVerdicts(IReadOnlyList<(string Path, ValidationResults Results)> runs, IReadOnlyList<SiteResult> sites)
+    private static List<CriterionVerdict> MergeVerdicts(IReadOnlyList<ResultsFile> runs, IReadOnlyList<SiteResult> sites)
     {
         var validated = sites.Select(s => s.Name).ToHashSet();
         var own = runs.SelectMany(r => r.Results.Criteria!.Verdicts.Where(v => r.Results.Sites.Any(s => s.Name == v.Site)));
@@ -60,5 +59,4 @@ public static class ResultsMerge
         return [.. own, .. missing];
     }
 
-    private static string Sha256(ValidationResults results) => Convert.ToHexStringLower(SHA256.HashData(ResultsJson.Serialize(results)));
 }

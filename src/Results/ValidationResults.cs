@@ -59,7 +59,7 @@ public sealed record ValidationResults
 }
 
 /// <summary>One validation run merged into these results.</summary>
-/// <param name="ResultsSha256">SHA-256 of the run's results as Harness writes them (its results.json when unedited).</param>
+/// <param name="ResultsSha256">SHA-256 of the run's results.json as read (what <c>sha256sum</c> prints for it).</param>
 public sealed record MergedRun(string File, string ResultsSha256, ExecutionInfo Execution, IReadOnlyList<string> Sites);
 
 

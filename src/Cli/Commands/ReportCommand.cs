@@ -37,7 +37,7 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportSettin
 {
     public override int Execute(CommandContext context, ReportSettings settings, CancellationToken cancellation)
     {
-        var runs = settings.Results.Select(path => (Path: path, Results: ResultsJson.Read(path))).ToList();
+        var runs = settings.Results.Select(ResultsJson.ReadFile).ToList();
         var results = runs.Count == 1 ? runs[0].Results : ResultsMerge.Merge(runs);
         var now = DateTimeOffset.UtcNow;
         string shownPath;

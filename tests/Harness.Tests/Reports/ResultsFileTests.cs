@@ -61,7 +61,8 @@ public sealed class ResultsFileTests
         var runs = Names.Zip(scores).Select(x =>
         {
             var one = ReportFixtures.Results(ReportFixtures.Development(development), [ReportFixtures.Site(x.First, x.Second, development)]);
-            return ($"{x.First}/results.json", ResultsJson.Parse(ResultsJson.Serialize(one), x.First));
+            byte[] bytes = ResultsJson.Serialize(one);
+            return new ResultsFile($"{x.First}/results.json", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), ResultsJson.Parse(bytes, x.First));
         }).ToList();
         return (together, ResultsMerge.Merge(runs));
     }
@@ -96,9 +97,9 @@ public sealed class ResultsFileTests
         var otherModel = a with { Model = a.Model with { Sha256 = ReportFixtures.Hash("another model") }, Sites = [] };
         var otherLevel = a with { Intervals = a.Intervals with { Level = 0.9 }, Sites = [] };
 
-        var model = Assert.Throws<InputException>(() => ResultsMerge.Merge([("a.json", a), ("b.json", otherModel)]));
-        var repeated = Assert.Throws<InputException>(() => ResultsMerge.Merge([("a.json", a), ("b.json", a)]));
-        var level = Assert.Throws<InputException>(() => ResultsMerge.Merge([("a.json", a), ("c.json", otherLevel)]));
+        var model = Assert.Throws<InputException>(() => ResultsMerge.Merge([new("a.json", "", a), new("b.json", "", otherModel)]));
+        var repeated = Assert.Throws<InputException>(() => ResultsMerge.Merge([new("a.json", "", a), new("b.json", "", a)]));
+        var level = Assert.Throws<InputException>(() => ResultsMerge.Merge([new("a.json", "", a), new("c.json", "", otherLevel)]));
 
         Assert.StartsWith("b.json: validated model SHA-256", model.Message);
         Assert.Contains("results of different models cannot be merged", model.Message);
