@@ -24,7 +24,7 @@ internal sealed class CalibrationSection : IReportSection
 
     private static void Temperature(Composer c, ReportContext context)
     {
-        c.SubHeading("Recalibration at training", minimumBelow: 50);
+        c.SubHeading("Recalibration at training", minimumBelow: 140); // with its sentence and its table of four rows
         if (context.Results.Model.Calibration is not { } calibration)
         {
             c.Absent("The model card records no recalibration (written before Harness recorded it).");
