@@ -50,18 +50,18 @@ public sealed record SubgroupSpec(string Name, IReadOnlyList<double>? Edges)
                 manifest, 1);
         if (group >= 0)
         {
-            return (row, _) =>
+            return (in ScoredBatch batch, int row) =>
             {
-                string cell = row.Groups[group];
+                string cell = batch.Group(group, row);
                 if (cell.Length == 0) return Missing;
                 if (Edges is null) return cell;
                 return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
                     ? Band(value)
                     : throw new InputException($"'{cell}' in {ManifestSchema.GroupPrefix}{Name} is not a number, so it cannot fall in a band.",
-                        $"Write numbers in that column, or drop the edges: --subgroup {Name}.", manifest, row.Line);
+                        $"Write numbers in that column, or drop the edges: --subgroup {Name}.", manifest, batch.Line(row));
             };
         }
-        return (_, features) => features[feature] is var value && float.IsNaN(value) ? Missing
+        return (in ScoredBatch batch, int row) => batch.FeaturesOf(row)[feature] is var value && float.IsNaN(value) ? Missing
             : Edges is null ? value.ToString(CultureInfo.InvariantCulture) : Band(value);
     }
 

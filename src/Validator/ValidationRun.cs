@@ -90,9 +90,9 @@ public static class ValidationRun
             var filter = options.Window is { } window ? new WindowFilter(window) : null;
             // Periods are sliced by label ("2019", "2019-Q3", "2019-07": ordinal order is time order); undated rows in none.
             var periodOf = new Dictionary<string, Period>(StringComparer.Ordinal);
-            string? PeriodLabel(ManifestRow row, ReadOnlySpan<float> _)
+            string? PeriodLabel(in ScoredBatch batch, int row)
             {
-                if (row.Date is not { } date) return null;
+                if (batch.Date(row) is not { } date) return null;
                 var period = Period.Of(date, options.By!.Value, options.Window);
                 periodOf.TryAdd(period.Label, period);
                 return period.Label;
@@ -174,7 +174,7 @@ public static class ValidationRun
         if (options.Window is { } window)
         {
             var filter = new WindowFilter(window);
-            if (!reader.ReadRows().Any(filter.Keep)) throw SiteScorer.NoRowInWindow(filter, file);
+            if (!reader.ReadRows().Any(r => filter.Keep(r.Date))) throw SiteScorer.NoRowInWindow(filter, file);
         }
         else if (!reader.ReadRows().Any(r => r.Date is not null))
             throw new InputException($"{asking} needs each row's date, but no row of this manifest has one (its '{ManifestSchema.DateColumn}' column is empty).",

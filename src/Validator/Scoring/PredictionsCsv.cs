@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 
 namespace Harness.Validator.Scoring;
 
@@ -23,31 +22,79 @@ public sealed class PredictionsCsv : IDisposable
     /// <summary>The first characters that make a spreadsheet cell a formula, and the quote that marks a neutralised one.</summary>
     private static readonly char[] Neutralised = ['=', '+', '-', '@', '\t', '\r', '\n', '\''];
 
-    private readonly CsvWriter _csv;
+    private readonly TextWriter _destination;
+    private char[] _line = new char[256];
+    private int _length;
+    private bool _recordStarted;
 
     public PredictionsCsv(TextWriter destination, IReadOnlyList<string> classNames)
     {
-        _csv = CsvWriter.Create(destination, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: false);
-        _csv.WriteField("site");
-        _csv.WriteField("id");
-        _csv.WriteField("manifest_line");
-        _csv.WriteField("label");
-        foreach (var c in classNames) _csv.WriteField("p_" + c);
-        _csv.EndRecord();
+        _destination = destination;
+        Cell("site");
+        Cell("id");
+        Cell("manifest_line");
+        Cell("label");
+        foreach (var c in classNames) Cell("p_" + c);
+        EndRecord();
     }
 
     public void Write(string site, string id, long manifestLine, string label, ReadOnlySpan<float> probabilities)
     {
-        _csv.WriteField(Cell(site));
-        _csv.WriteField(Cell(id));
-        _csv.WriteField(manifestLine.ToString(CultureInfo.InvariantCulture));
-        _csv.WriteField(Cell(label));
-        foreach (float p in probabilities) _csv.WriteField(p.ToString(CultureInfo.InvariantCulture)); // shortest text that reads back as this float32
-        _csv.EndRecord();
+        Cell(Neutralise(site));
+        Cell(Neutralise(id));
+        Number(manifestLine);
+        Cell(Neutralise(label));
+        foreach (float p in probabilities) Number(p); // shortest text that reads back as this float32
+        EndRecord();
     }
 
     /// <summary>User text as a cell no spreadsheet runs: see the remarks.</summary>
-    public static string Cell(string text) => text.Length > 0 && Neutralised.Contains(text[0]) ? "'" + text : text;
+    public static string Neutralise(string text) => text.Length > 0 && Neutralised.Contains(text[0]) ? "'" + text : text;
 
-    public void Dispose() => _csv.Dispose();
+    private static readonly System.Buffers.SearchValues<char> NeedQuotes = System.Buffers.SearchValues.Create(",\"\r\n");
+
+    /// <summary>Appends a cell, in double quotes (inner quotes doubled) when it holds a comma, a quote or a line break.</summary>
+    private void Cell(string text)
+    {
+        Separate();
+        if (text.AsSpan().IndexOfAny(NeedQuotes) < 0)
+        {
+            Append(text);
+            return;
+        }
+        Append("\"");
+        Append(text.Replace("\"", "\"\""));
+        Append("\"");
+    }
+
+    private void Number<T>(T value) where T : ISpanFormattable
+    {
+        Separate();
+        int written;
+        while (!value.TryFormat(_line.AsSpan(_length), out written, default, CultureInfo.InvariantCulture)) Array.Resize(ref _line, 2 * _line.Length);
+        _length += written;
+    }
+
+    private void Separate()
+    {
+        if (_recordStarted) Append(",");
+        _recordStarted = true;
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        if (_line.Length - _length < text.Length) Array.Resize(ref _line, Math.Max(2 * _line.Length, _length + text.Length));
+        text.CopyTo(_line.AsSpan(_length));
+        _length += text.Length;
+    }
+
+    private void EndRecord()
+    {
+        Append("\n");
+        _destination.Write(_line, 0, _length);
+        _length = 0;
+        _recordStarted = false;
+    }
+
+    public void Dispose() => _destination.Dispose();
 }

@@ -1,3 +1,4 @@
+using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Core.ModelCards;
 using Harness.Core.Sites;
@@ -5,16 +6,23 @@ using Harness.Core.Sites;
 namespace Harness.Validator.Scoring;
 
 /// <summary>
-/// One batch of a site's rows after the model scored it: the manifest rows, their features in the
-/// model's order (row-major, NaN = missing), class indices and the model's probabilities (row-major).
-/// Valid only during <see cref="ISiteObserver.Observe"/>: the scorer reuses the buffers.
+/// One batch of a site's rows after the model scored it: where they are in the manifest's batch
+/// (<paramref name="Source"/>, rows <paramref name="SourceRows"/>), their features in the model's
+/// order (row-major, NaN = missing), class indices and the model's probabilities (row-major).
+/// Valid only during <see cref="ISiteObserver.Observe"/>: the scorer and the reader reuse the buffers.
 /// </summary>
-internal readonly record struct ScoredBatch(IReadOnlyList<ManifestRow> Rows, ReadOnlyMemory<float> Features, int Width,
+internal readonly record struct ScoredBatch(ManifestBatch Source, ReadOnlyMemory<int> SourceRows, ReadOnlyMemory<float> Features, int Width,
     ReadOnlyMemory<int> Labels, ReadOnlyMemory<float> Probabilities, int Classes)
 {
-    public int Count => Rows.Count;
+    public int Count => Labels.Length;
     public ReadOnlySpan<float> FeaturesOf(int row) => Features.Span.Slice(row * Width, Width);
     public ReadOnlySpan<float> ProbabilitiesOf(int row) => Probabilities.Span.Slice(row * Classes, Classes);
+    public long Line(int row) => Source.Line(SourceRows.Span[row]);
+    public string Id(int row) => Source.Id(SourceRows.Span[row]);
+    public string Label(int row) => Source.Label(SourceRows.Span[row]);
+    public string PatientId(int row) => Source.PatientId(SourceRows.Span[row]);
+    public DateOnly? Date(int row) => Source.Date(SourceRows.Span[row]);
+    public string Group(int group, int row) => Source.Group(group, SourceRows.Span[row]);
 }
 
 /// <summary>
@@ -33,10 +41,7 @@ internal sealed class PredictionsWriter(PredictionsCsv csv, string site) : ISite
     public void Observe(in ScoredBatch batch)
     {
         for (int r = 0; r < batch.Count; r++)
-        {
-            var row = batch.Rows[r];
-            csv.Write(site, row.Id, row.Line, row.Label, batch.ProbabilitiesOf(r));
-        }
+            csv.Write(site, batch.Id(r), batch.Line(r), batch.Label(r), batch.ProbabilitiesOf(r));
     }
 }
 
@@ -46,19 +51,19 @@ internal sealed class PredictionsWriter(PredictionsCsv csv, string site) : ISite
 /// </summary>
 internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISiteObserver
 {
-    private readonly List<int> _labels = [];
-    private readonly List<float> _probabilities = [];
-    private readonly List<int>? _clusters = hasPatientId ? [] : null;
+    private readonly ChunkedList<int> _labels = new();
+    private readonly ChunkedList<float> _probabilities = new();
+    private readonly ChunkedList<int>? _clusters = hasPatientId ? new() : null;
     private readonly PatientIndex _patients = new();
 
-    public int Count => _labels.Count;
+    public long Count => _labels.Count;
 
     public void Observe(in ScoredBatch batch)
     {
         _labels.AddRange(batch.Labels.Span);
         _probabilities.AddRange(batch.Probabilities.Span);
         if (_clusters is null) return;
-        foreach (var row in batch.Rows) AddPatient(row.PatientId);
+        for (int r = 0; r < batch.Count; r++) _clusters.Add(_patients.Of(batch.PatientId(r)));
     }
 
     /// <summary>One row of a batch: for observers that keep some rows only (<see cref="SliceCollector"/>).</summary>
@@ -66,13 +71,12 @@ internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISit
     {
         _labels.Add(batch.Labels.Span[row]);
         _probabilities.AddRange(batch.ProbabilitiesOf(row));
-        if (_clusters is not null) AddPatient(batch.Rows[row].PatientId);
+        _clusters?.Add(_patients.Of(batch.PatientId(row)));
     }
 
-    private void AddPatient(string patient) => _clusters!.Add(_patients.Of(patient));
-
+    /// <summary>The examples kept; the collector is emptied (its memory goes to the arrays).</summary>
     public ScoredExamples Examples() =>
-        new(card.ClassNames, card.PositiveClassIndex, _labels.ToArray(), _probabilities.ToArray()) { Clusters = _clusters?.ToArray() };
+        new(card.ClassNames, card.PositiveClassIndex, _labels.MoveToArray(), _probabilities.MoveToArray()) { Clusters = _clusters?.MoveToArray() };
 }
 
 /// <summary>
@@ -84,7 +88,7 @@ internal sealed class ExampleCollector(ModelCard card, bool hasPatientId) : ISit
 internal sealed class SliceCollector(ModelCard card, bool hasPatientId, SliceCollector.KeyOf keyOf,
     int maxSlices = int.MaxValue, Func<int, Exception>? tooMany = null) : ISiteObserver
 {
-    public delegate string? KeyOf(ManifestRow row, ReadOnlySpan<float> features);
+    public delegate string? KeyOf(in ScoredBatch batch, int row);
 
     private readonly SortedDictionary<string, ExampleCollector> _slices = new(StringComparer.Ordinal);
 
@@ -95,7 +99,7 @@ internal sealed class SliceCollector(ModelCard card, bool hasPatientId, SliceCol
     {
         for (int r = 0; r < batch.Count; r++)
         {
-            if (keyOf(batch.Rows[r], batch.FeaturesOf(r)) is not { } key)
+            if (keyOf(batch, r) is not { } key)
             {
                 Unsliced++;
                 continue;
@@ -176,7 +180,7 @@ internal sealed class TrainingRowCounter(RowFingerprint? fingerprint) : ISiteObs
     {
         if (fingerprint is null) return;
         for (int r = 0; r < batch.Count; r++)
-            if (fingerprint.Contains(batch.FeaturesOf(r), batch.Rows[r].Label)) _seen++;
+            if (fingerprint.Contains(batch.FeaturesOf(r), batch.Label(r))) _seen++;
     }
 }
 
@@ -189,9 +193,9 @@ internal sealed class DateRange : ISiteObserver
 
     public void Observe(in ScoredBatch batch)
     {
-        foreach (var row in batch.Rows)
+        for (int r = 0; r < batch.Count; r++)
         {
-            if (row.Date is not { } date) { Undated++; continue; }
+            if (batch.Date(r) is not { } date) { Undated++; continue; }
             if (First is null || date < First) First = date;
             if (Last is null || date > Last) Last = date;
         }

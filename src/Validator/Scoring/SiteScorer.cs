@@ -52,45 +52,47 @@ internal static class SiteScorer
         var dates = new DateRange();
         var shift = new ShiftAccumulator(card);
         ISiteObserver[] observers = [new PredictionsWriter(predictions, site.Name), examples, missing, unseen, seen, dates, shift, .. extra ?? []];
-        var batch = new float[batchSize * width];
-        var batchLabels = new int[batchSize];
-        var batchRows = new List<ManifestRow>(batchSize);
+        var features = new float[batchSize * width];
+        var labels = new int[batchSize];
+        var sourceRows = new int[batchSize];
+        int count = 0;
         long rows = 0;
 
-        void Flush()
+        // Scores the rows gathered from one manifest batch (never more: the reader reuses it).
+        void Flush(ManifestBatch source)
         {
-            if (batchRows.Count == 0) return;
-            float[] p = model.Predict(batch.AsMemory(0, batchRows.Count * width), batchRows.Count);
-            for (int r = 0; r < batchRows.Count; r++)
+            if (count == 0) return;
+            float[] p = model.Predict(features.AsMemory(0, count * width), count);
+            for (int r = 0; r < count; r++)
                 if (NotADistribution(p.AsSpan(r * classes, classes)) is { } problem)
                     throw new InputException($"the model's output for this row is not a probability distribution ({problem}), so nothing can be scored.",
                         "The model is broken (its graph yields NaN, infinite, negative or unnormalised outputs, here perhaps from an extreme feature value): check this row, and re-export the model with 'harness train'.",
-                        file, batchRows[r].Line);
-            var scored = new ScoredBatch(batchRows, batch.AsMemory(0, batchRows.Count * width), width,
-                batchLabels.AsMemory(0, batchRows.Count), p, classes);
+                        file, source.Line(sourceRows[r]));
+            var scored = new ScoredBatch(source, sourceRows.AsMemory(0, count), features.AsMemory(0, count * width), width,
+                labels.AsMemory(0, count), p, classes);
             foreach (var observer in observers) observer.Observe(scored);
-            rows += batchRows.Count;
+            rows += count;
             progress?.RowsScored(rows);
-            batchRows.Clear();
+            count = 0;
         }
 
-        foreach (var row in reader.ReadRows())
+        foreach (var batch in reader.ReadBatches(cancellation))
         {
-            if (filter is not null && !filter.Keep(row)) continue;
-            if (!classIndex.TryGetValue(row.Label, out int label))
-                throw new InputException($"label '{row.Label}' is not one of the model's classes ({string.Join(", ", card.ClassNames)}).",
-                    "Use the class names the model was trained with, or leave this site out.", file, row.Line, labelColumn);
-            int offset = batchRows.Count * width;
-            for (int f = 0; f < width; f++) batch[offset + f] = row.Features[columnOf[f]];
-            batchLabels[batchRows.Count] = label;
-            batchRows.Add(row);
-            if (batchRows.Count == batchSize)
+            for (int r = 0; r < batch.Count; r++)
             {
-                cancellation.ThrowIfCancellationRequested();
-                Flush();
+                if (filter is not null && !filter.Keep(batch.Date(r))) continue;
+                if (!classIndex.TryGetValue(batch.Label(r), out int label))
+                    throw new InputException($"label '{batch.Label(r)}' is not one of the model's classes ({string.Join(", ", card.ClassNames)}).",
+                        "Use the class names the model was trained with, or leave this site out.", file, batch.Line(r), labelColumn);
+                var row = batch.Features(r);
+                var into = features.AsSpan(count * width, width);
+                for (int f = 0; f < width; f++) into[f] = row[columnOf[f]];
+                labels[count] = label;
+                sourceRows[count++] = r;
+                if (count == batchSize) Flush(batch);
             }
+            Flush(batch);
         }
-        Flush();
         if (rows == 0 && filter is WindowFilter window)
             throw NoRowInWindow(window, file);
         if (rows == 0)

@@ -9,7 +9,7 @@ namespace Harness.Validator.Scoring;
 /// </summary>
 internal interface IRowFilter
 {
-    bool Keep(ManifestRow row);
+    bool Keep(DateOnly? date);
 }
 
 /// <summary>`--from/--to`: keeps the rows dated within the window; counts the rows dated outside it and the undated rows left out.</summary>
@@ -23,14 +23,14 @@ internal sealed class WindowFilter(DateWindow window) : IRowFilter
     /// <summary>Rows without a date: left out, since no one can say they fall in the window.</summary>
     public long Undated { get; private set; }
 
-    public bool Keep(ManifestRow row)
+    public bool Keep(DateOnly? date)
     {
-        if (row.Date is not { } date)
+        if (date is not { } day)
         {
             Undated++;
             return false;
         }
-        if (Window.Contains(date)) return true;
+        if (Window.Contains(day)) return true;
         DatedOutside++;
         return false;
     }
