@@ -9,9 +9,10 @@
 #   ROWS_LIST="100000 1000000" bench/run-all.sh
 #   RUNS=3 WORK=/tmp/bench bench/run-all.sh   # RUNS, if set, applies to every script; WORK is kept if given
 #
-# The whole run with the defaults takes the better part of an hour on this 2-core machine (10,000,000
-# rows: several minutes a round; about 2 GB of disk in WORK). Nothing else should run meanwhile: the
-# load average is printed before and after each script, and the timings are only as good as the quiet.
+# With ROWS_LIST="100000 1000000" it took 11 minutes on this 2-core machine under heavy load; the
+# default 10,000,000 rows add several minutes a round and about 1.5 GB of disk in WORK. Nothing else
+# should run meanwhile: each script prints the load average before and after, and the timings are
+# only as good as the quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
