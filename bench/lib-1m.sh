@@ -3,27 +3,20 @@
 # beyond --rows, --seed and --out). It reads RUNS [3], ROWS [1000000] and WORK [a temporary folder,
 # removed at the end unless given], generates the site once (seed 7: the same bytes every time), builds
 # the CLI (Release, untimed), trains the model once on sites/heart/cleveland + hungary, and provides
-# timed_run and median. Timed runs call the built CLI directly: the launcher would rebuild inside a
-# timed run if a source changed meanwhile.
+# timed_run and medians besides bench/lib.sh's helpers (median among them). Timed runs call the built
+# CLI directly: the launcher would rebuild inside a timed run if a source changed meanwhile.
+source bench/lib.sh
 runs="${RUNS:-3}"
 rows="${ROWS:-1000000}"
 work="${WORK:-$(mktemp -d)}"
 mkdir -p "$work"
-[ -x /usr/bin/time ] || { echo "error: /usr/bin/time (GNU time) is needed for the peak RSS" >&2; exit 1; }
+need_gnu_time
 
 site="$work/$site_name-$rows"
-if [ ! -f "$site/manifest.csv" ]; then
-  echo "Generating $rows rows into $site ..." >&2
-  /usr/bin/python3 bench/make-heart-site.py --rows "$rows" --seed 7 "${site_args[@]}" --out "$site"
-fi
-./harness --help >/dev/null
-cli=(dotnet "$PWD/src/Cli/bin/Release/net10.0/harness.dll")
+heart_site "$site" "$rows" "${site_args[@]}"
+build_cli
 model="$work/model"
-if [ ! -f "$model/model.onnx" ]; then
-  echo "Training the model ..." >&2
-  ./harness train --site sites/heart/cleveland --site sites/heart/hungary --positive-class disease \
-    --out "$model" --force --device cpu >/dev/null
-fi
+demo_model "$model"
 echo "cores: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # timed_run NAME RUN ARGS...: `harness validate ARGS --out $work/out-NAME --force --device cpu`, its wall
@@ -40,8 +33,6 @@ timed_run() {
   echo "run $run $name: $wall s, peak RSS $rss MiB"
   echo "$wall $rss" >> "$work/samples-$name"
 }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 # medians NAME: "WALL RSS", the medians of this invocation's runs of NAME.
 medians() {
