@@ -43,10 +43,10 @@ internal sealed class BinaryResampler
         if (!sample.IsBinary || !sample.RiskSorted) throw new ArgumentException("A binary sample in ascending order of risk is needed.", nameof(sample));
         _sample = sample;
         int n = sample.N;
-        _risk = sample.Risk.Select(r => (float)r).ToArray();
-        _confidence = sample.Confidence.Select(c => (float)c).ToArray();
-        _confidenceByConfidence = sample.ConfidenceByConfidence.Select(c => (float)c).ToArray();
-        _hitByConfidence = sample.HitByConfidence.Select(h => (byte)h).ToArray();
+        _risk = sample.Risk;
+        _confidence = sample.Confidence;
+        _confidenceByConfidence = sample.ConfidenceByConfidence;
+        _hitByConfidence = sample.HitByConfidence;
         _logLoss = sample.LogLossTerm;
         _position = positionOfRow;
         _positionByConfidence = sample.ByConfidence.Select(row => positionOfRow[row]).ToArray();
@@ -63,7 +63,7 @@ internal sealed class BinaryResampler
             _flags[runs[r]] |= (byte)(RunStartFlag | (anyEvent ? RunWithEventFlag : 0));
         }
 
-        int thresholdRow = Array.IndexOf(sample.AtThreshold, 1.0);
+        int thresholdRow = Array.IndexOf(sample.AtThreshold, (byte)1);
         if (thresholdRow < 0) thresholdRow = n; // AtThreshold rises once in risk order: 0 below the threshold, 1 from here
         var cuts = new SortedSet<int> { 0, n, thresholdRow };
         for (int i = 1; i < n; i++) if (sample.TopBin[i] != sample.TopBin[i - 1]) cuts.Add(i);

@@ -138,20 +138,18 @@ public static class MetricEstimator
     {
         if (examples.PositiveClass is not int positive) return (examples, null);
         int n = examples.Count, classes = examples.ClassCount;
-        var keys = new (double Risk, int Row)[n];
-        for (int i = 0; i < n; i++) keys[i] = (examples.Probability(i, positive), i);
-        Array.Sort(keys);
+        int[] order = StableOrder.Ascending(n, i => examples.Probability(i, positive));
         var labels = new int[n];
         var probabilities = new float[examples.Probabilities.Length];
         int[]? clusters = examples.Clusters is null ? null : new int[n];
         for (int k = 0; k < n; k++)
         {
-            int row = keys[k].Row;
+            int row = order[k];
             labels[k] = examples.Labels[row];
             Array.Copy(examples.Probabilities, row * classes, probabilities, k * classes, classes);
             if (clusters is not null) clusters[k] = examples.Clusters![row];
         }
-        return (new ScoredExamples(examples.ClassNames, positive, labels, probabilities) { Clusters = clusters }, keys.Select(k => k.Row).ToArray());
+        return (new ScoredExamples(examples.ClassNames, positive, labels, probabilities) { Clusters = clusters }, order);
     }
 
     /// <summary>Site minus reference, metric by metric, each with an interval for the difference of two independent samples.</summary>

@@ -23,29 +23,29 @@ internal sealed class MetricSample
         Positive = s.PositiveClass;
         Threshold = Positive is null ? null : threshold;
         Labels = s.Labels;
-        Hit = new double[N];
-        Confidence = new double[N];
+        Hit = new byte[N];
+        Confidence = new float[N];
         BrierTerm = new double[N];
         LogLossTerm = new double[N];
         TopBin = new byte[N];
-        Risk = Positive is null ? [] : new double[N];
-        Event = Positive is null ? [] : new double[N];
-        AtThreshold = Positive is null ? [] : new double[N];
+        Risk = Positive is null ? [] : new float[N];
+        Event = Positive is null ? [] : new byte[N];
+        AtThreshold = Positive is null ? [] : new byte[N];
         for (int i = 0; i < N; i++)
         {
             int predicted = s.PredictedClass(i), label = s.Labels[i];
-            Hit[i] = predicted == label ? 1 : 0;
-            Confidence[i] = s.Probability(i, predicted);
+            Hit[i] = (byte)(predicted == label ? 1 : 0);
+            Confidence[i] = s.Probabilities[i * Classes + predicted];
             TopBin[i] = (byte)ClassificationMetrics.BinOf(Confidence[i], ClassificationMetrics.EceBins);
             LogLossTerm[i] = -Math.Log(Math.Clamp(s.Probability(i, label), ClassificationMetrics.LogLossClip, 1.0));
             double brier = 0;
             if (Positive is int pos)
             {
-                Risk[i] = s.Probability(i, pos);
-                double d = Risk[i] - (label == pos ? 1 : 0);
+                Risk[i] = s.Probabilities[i * Classes + pos];
+                double d = (double)Risk[i] - (label == pos ? 1 : 0);
                 brier = d * d;
-                Event[i] = label == pos ? 1 : 0;
-                AtThreshold[i] = Risk[i] >= threshold ? 1 : 0;
+                Event[i] = (byte)(label == pos ? 1 : 0);
+                AtThreshold[i] = (byte)(Risk[i] >= threshold ? 1 : 0);
             }
             else
             {
@@ -84,28 +84,28 @@ internal sealed class MetricSample
     public int[] Labels { get; }
 
     /// <summary>1 when the predicted class (argmax) is the true one, else 0.</summary>
-    public double[] Hit { get; }
+    public byte[] Hit { get; }
 
-    public double[] Confidence { get; }
+    public float[] Confidence { get; }
     public double[] BrierTerm { get; }
     public double[] LogLossTerm { get; }
 
     /// <summary>Binary models: the positive-class risk of each row.</summary>
-    public double[] Risk { get; }
+    public float[] Risk { get; }
 
     /// <summary>Equal-width top-label confidence bin of each row.</summary>
     public byte[] TopBin { get; }
 
     /// <summary>Binary models: 1 for an event (the positive class), else 0.</summary>
-    public double[] Event { get; }
+    public byte[] Event { get; }
 
     /// <summary>Binary models: 1 when the risk is at or above the operating threshold, else 0 (always 0 without one).</summary>
-    public double[] AtThreshold { get; }
+    public byte[] AtThreshold { get; }
 
     /// <summary>Rows by ascending top-label confidence (stable: ties keep row order), for equal-mass bins, and their confidence and hit in that order.</summary>
     public int[] ByConfidence { get; }
-    public double[] ConfidenceByConfidence { get; }
-    public double[] HitByConfidence { get; }
+    public float[] ConfidenceByConfidence { get; }
+    public byte[] HitByConfidence { get; }
 
     /// <summary>The classes whose one-vs-rest scores are ranked: the positive class, or every class.</summary>
     public int[] ScoredClasses { get; }
@@ -132,16 +132,8 @@ internal sealed class MetricSample
 
     private readonly int[]? _tieBreak;
 
-    private int[] SortedBy(Func<int, double> key)
-    {
-        // Array.Sort is unstable: sort (key, original row, row) so that ties keep the original row order.
-        var keys = new (double Key, int Original, int Row)[N];
-        for (int i = 0; i < N; i++) keys[i] = (key(i), _tieBreak?[i] ?? i, i);
-        Array.Sort(keys);
-        var order = new int[N];
-        for (int i = 0; i < N; i++) order[i] = keys[i].Row;
-        return order;
-    }
+    /// <summary>Rows by ascending key; ties keep the original row order.</summary>
+    private int[] SortedBy(Func<int, double> key) => StableOrder.Ascending(N, key, _tieBreak);
 
     private static int[] Atoms(int[] runs, int n, int count)
     {

@@ -100,8 +100,9 @@ internal sealed class SampleSummary
     private void RowSweep()
     {
         var m = Sample;
-        double[] w = Weights, hit = m.Hit, brierTerm = m.BrierTerm, logLossTerm = m.LogLossTerm, confidence = m.Confidence;
-        double[] risk = m.Risk, events = m.Event, atThreshold = m.AtThreshold;
+        double[] w = Weights, brierTerm = m.BrierTerm, logLossTerm = m.LogLossTerm;
+        byte[] hit = m.Hit, events = m.Event, atThreshold = m.AtThreshold;
+        float[] confidence = m.Confidence, risk = m.Risk;
         int[] labels = m.Labels;
         byte[] bin = m.TopBin;
         bool binary = m.IsBinary;
@@ -227,7 +228,9 @@ internal sealed class SampleSummary
         var m = Sample;
         var bins = new EqualMassBins(N);
         int[] order = m.ByConfidence;
-        double[] weights = Weights, conf = m.ConfidenceByConfidence, hit = m.HitByConfidence;
+        double[] weights = Weights;
+        float[] conf = m.ConfidenceByConfidence;
+        byte[] hit = m.HitByConfidence;
         for (int k = 0; k < order.Length; k++) bins.Add(weights[order[k]], conf[k], hit[k]);
         EceEqualMass = bins.Ece();
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Harness.Core.Sites;
@@ -17,6 +18,7 @@ internal sealed class IdHashSet
         _slots = new ulong[BitOperations.RoundUpToPowerOf2((ulong)Math.Clamp(expected + expected / 3, 1024, 1L << 30))];
 
     /// <summary>Adds the hash; false when it was already there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Add(ulong hash)
     {
         if (hash == 0) hash = 1; // 0 marks an empty slot

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Globalization;
 using System.Text;
@@ -45,6 +46,7 @@ internal sealed class ManifestParser(ManifestSchema schema, string file)
     /// <paramref name="offset"/>) into <paramref name="batch"/>, stopping at the first problem, which
     /// <see cref="ManifestBatch.Error"/> then holds.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Parse(ReadOnlySpan<byte> data, long firstLine, long offset, ManifestBatch batch)
     {
         batch.Reset(ManifestChunks.LineBreaks(data) + 1);
@@ -73,6 +75,7 @@ internal sealed class ManifestParser(ManifestSchema schema, string file)
     private ReadOnlySpan<byte> Trimmed(ReadOnlySpan<byte> data, int c) => Utf8Cells.Trim(_csv.CellBytes(data, c));
 
     /// <summary>Checks the record last split and adds it as the batch's next row; false (with the batch's error set) when it is bad.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AddRow(ReadOnlySpan<byte> data, int cells, long line, ManifestBatch batch)
     {
         int row = batch.Count;
@@ -138,6 +141,7 @@ internal sealed class ManifestParser(ManifestSchema schema, string file)
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private InputException? ParseFeature(ReadOnlySpan<byte> cell, long line, int column, out float value)
     {
         value = float.NaN;

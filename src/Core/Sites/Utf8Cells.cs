@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
@@ -14,6 +15,7 @@ namespace Harness.Core.Sites;
 internal static class Utf8Cells
 {
     /// <summary>The cell without leading and trailing white space (char.IsWhiteSpace's set, decoded from UTF-8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> cell)
     {
         while (cell.Length > 0)
@@ -53,6 +55,7 @@ internal static class Utf8Cells
     /// doubles, so one IEEE division is the correctly rounded value, the same double the full parser
     /// returns. Anything else (an exponent, more digits, a symbol, not a number) goes to the full parser.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value)
     {
         int i = 0;
@@ -118,6 +121,7 @@ internal static class Utf8Cells
     /// A 64-bit hash of an id's bytes (splitmix64's finaliser over 8-byte words): equal ids hash
     /// alike; unequal ones collide with probability about 2^-64, and a collision is re-checked exactly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Hash(ReadOnlySpan<byte> bytes)
     {
         ulong h = Mix(0x9E3779B97F4A7C15UL ^ (ulong)bytes.Length);
