@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publishes harness-validator, the validation-only command line (validate, report, verify) a hospital
 # installs: self-contained for linux-x64 (no .NET needed on the target), ONNX Runtime's CPU provider,
-# no TorchSharp or libtorch. Usage:
+# no TorchSharp or libtorch, ReadyToRun (the project's setting; -- -p:PublishReadyToRun=false for IL). Usage:
 #   scripts/publish-validator.sh [--cuda] [OUT_DIR] [-- EXTRA DOTNET PUBLISH ARGUMENTS]
 #     OUT_DIR  where the program goes (default dist/harness-validator, or dist/harness-validator-cuda);
 #              emptied first, so a CUDA build never leaves its provider in a CPU one or back
