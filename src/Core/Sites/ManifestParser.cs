@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -9,11 +9,9 @@ namespace Harness.Core.Sites;
 /// <summary>
 /// Turns a chunk of whole manifest records (UTF-8 bytes) into a <see cref="ManifestBatch"/>, checking
 /// each row as it goes: ragged rows, empty ids and labels, non-numeric features, unparsable dates,
-/// malformed quoting and invalid UTF-8 are errors that name the file, line and column. CSV as RFC
-/// 4180 has it: a cell in double quotes may hold commas, quotes (doubled) and line breaks; a quote
-/// elsewhere, or text after a closing quote, is malformed; LF, CRLF and a lone CR end a record;
-/// blank lines are skipped. Cells are parsed from bytes: a cell becomes a string only when it is text
-/// the caller keeps (an id, a patient, a label, an audit group). One parser per thread at a time.
+/// malformed quoting (<see cref="CsvSplitter"/>) and invalid UTF-8 are errors that name the file, line
+/// and column. Cells are parsed from bytes: a cell becomes a string only when it is text the caller
+/// keeps (an id, a patient, a label, an audit group). One parser per thread at a time.
 /// </summary>
 internal sealed class ManifestParser(ManifestSchema schema, string file)
 {
@@ -21,8 +19,6 @@ internal sealed class ManifestParser(ManifestSchema schema, string file)
     private readonly Interned _labels = new();
     private readonly Interned[] _groups = schema.GroupColumnIndices.Select(_ => new Interned()).ToArray();
     private readonly CsvSplitter _csv = new();
-
-    public ManifestSchema Schema => schema;
 
     /// <summary>The header's cells (as written, untrimmed) from the first record that is not blank; null when there is none.</summary>
     public static string[]? ReadHeader(ReadOnlySpan<byte> data, ref int position, ref long line, string file)
