@@ -14,22 +14,23 @@ internal static class StableOrder
     /// <param name="tieBreak">Each row's tie-break index, distinct; null: the row itself.</param>
     public static int[] Ascending(int n, Func<int, double> key, int[]? tieBreak = null)
     {
-        if (!TryPack(n, key, tieBreak, 0, out ulong previous)) return ByTuples(n, key, tieBreak);
-        int sortedUpTo = 1;
-        for (; sortedUpTo < n; sortedUpTo++)
-        {
-            if (!TryPack(n, key, tieBreak, sortedUpTo, out ulong packedKey)) return ByTuples(n, key, tieBreak);
-            if (packedKey < previous) break;
-            previous = packedKey;
-        }
-        if (sortedUpTo >= n) return Enumerable.Range(0, n).ToArray();
-
         var packed = new ulong[n];
-        var rowOf = tieBreak is null ? null : new int[n];
+        bool sorted = true;
         for (int i = 0; i < n; i++)
         {
-            if (!TryPack(n, key, tieBreak, i, out packed[i])) return ByTuples(n, key, tieBreak);
-            if (rowOf is not null) rowOf[tieBreak![i]] = i;
+            double k = key(i);
+            float f = (float)k;
+            if (!(f >= 0) || f != k) return ByTuples(n, key, tieBreak);
+            packed[i] = ((ulong)BitConverter.SingleToUInt32Bits(f + 0f) << 32) | (uint)(tieBreak?[i] ?? i); // + 0f: -0 becomes +0
+            sorted &= i == 0 || packed[i] >= packed[i - 1];
+        }
+        if (sorted) return Enumerable.Range(0, n).ToArray();
+
+        int[]? rowOf = null;
+        if (tieBreak is not null)
+        {
+            rowOf = new int[n];
+            for (int i = 0; i < n; i++) rowOf[tieBreak[i]] = i;
         }
         Array.Sort(packed);
         var order = new int[n];
@@ -39,18 +40,6 @@ internal static class StableOrder
             order[k] = rowOf is null ? tie : rowOf[tie];
         }
         return order;
-    }
-
-    /// <summary>Row <paramref name="i"/>'s key and tie-break as one integer; false when the key is not a float32 at least 0.</summary>
-    private static bool TryPack(int n, Func<int, double> key, int[]? tieBreak, int i, out ulong packed)
-    {
-        packed = 0;
-        if (n == 0) return true;
-        double k = key(i);
-        float f = (float)k;
-        if (!(f >= 0) || f != k) return false;
-        packed = ((ulong)BitConverter.SingleToUInt32Bits(f + 0f) << 32) | (uint)(tieBreak?[i] ?? i); // + 0f: -0 becomes +0
-        return true;
     }
 
     private static int[] ByTuples(int n, Func<int, double> key, int[]? tieBreak)
