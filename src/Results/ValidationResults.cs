@@ -74,7 +74,13 @@ public sealed record ModelIdentity
     /// <summary>The model card's format ("1" cards carry no development predictions, so gaps have no intervals).</summary>
     public string CardFormat { get; init; } = ModelCard.FormatVersion;
 
+    /// <summary>A tabular model's features; empty for a signal or image model.</summary>
     public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>A signal or image model's input (kind, channels, size, normalisation); absent for a tabular model.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Harness.Core.Inputs.InputSpec? Input { get; init; }
+
     public required IReadOnlyList<string> ClassNames { get; init; }
     public string? PositiveClass { get; init; }
 

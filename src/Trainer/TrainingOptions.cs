@@ -21,6 +21,7 @@ public sealed record TrainingOptions
         /// <summary>libtorch's intra-op threads on the CPU: a tabular batch is far too small to split, so one is fastest and immune to a busy machine.</summary>
         public const int Threads = 1;
         public const string HiddenLayers = "32,16";
+        public const string ConvWidths = "16,32,64";
         public const double Dropout = 0.2;
         public const string Threshold = Harness.Core.Metrics.OperatingThreshold.Youden;
         public const string Augment = Harness.Trainer.Augmentation.AugmentationChain.None;
@@ -32,6 +33,7 @@ public sealed record TrainingOptions
         public const string Calibration = TemperatureCalibration;
     }
 
+    public InputOptions Input { get; init; } = new();
     public ArchitectureOptions Architecture { get; init; } = new();
     public OptimiserOptions Optimiser { get; init; } = new();
     public EarlyStoppingOptions EarlyStopping { get; init; } = new();
@@ -99,6 +101,9 @@ public sealed record TrainingOptions
     public const string ConstantLr = "none", CosineLr = "cosine", PlateauLr = "plateau";
     public const string TemperatureCalibration = "temperature", NoCalibration = "none";
 
+    /// <summary>Widest convolution block: signal and image models here are small; wider ones want a GPU and other tools.</summary>
+    public const int MaxConvWidth = 1024;
+
     /// <summary>Widest hidden layer: wider is no tabular model, and two such layers would need gigabytes.</summary>
     public const int MaxHiddenWidth = 16_384;
 
@@ -130,6 +135,10 @@ public sealed record TrainingOptions
         Check(Architecture.Hidden.Count >= 1 && Architecture.Hidden.All(h => h is >= 1 and <= MaxHiddenWidth), "architecture.hidden",
             $"a list of layer widths from 1 to {MaxHiddenWidth:N0}");
         Check(Architecture.Dropout is >= 0 and < 1, "architecture.dropout", "in [0, 1)");
+        Check(Architecture.Conv.Count >= 1 && Architecture.Conv.All(w => w is >= 1 and <= MaxConvWidth), "architecture.conv",
+            $"a list of convolution widths from 1 to {MaxConvWidth}");
+        Check(Architecture.Kernel is null or (>= 1 and <= 31) && (Architecture.Kernel ?? 1) % 2 == 1, "architecture.kernel", "an odd number from 1 to 31");
+        Check(Input.SamplingRate is null || (Input.SamplingRate > 0 && double.IsFinite(Input.SamplingRate.Value)), "input.sampling_rate", "a positive number of samples per second");
         Harness.Trainer.Augmentation.AugmentationChain.Parse(Augmentation.Chain, name("augmentation.chain"));
         Check(Calibration.Method is TemperatureCalibration or NoCalibration, "calibration.method", $"{TemperatureCalibration} or {NoCalibration}");
         Harness.Core.Metrics.OperatingThreshold.Validate(Threshold, name("threshold"));
@@ -141,11 +150,28 @@ public sealed record TrainingOptions
     }
 }
 
-/// <summary>The network: an MLP with these hidden layer widths, dropout after each hidden layer.</summary>
+/// <summary>
+/// The network. Tabular data: an MLP with these hidden layer widths, dropout after each hidden layer.
+/// Signals and images: a CNN of convolution blocks (conv, batch norm, ReLU, max-pool) of these widths,
+/// global average pooling, dropout and a linear head.
+/// </summary>
 public sealed record ArchitectureOptions
 {
     public IReadOnlyList<int> Hidden { get; init; } = TrainingOptions.ParseHidden(TrainingOptions.Defaults.HiddenLayers);
     public double Dropout { get; init; } = TrainingOptions.Defaults.Dropout;
+
+    /// <summary>Signals and images: the convolution blocks' widths (output channels).</summary>
+    public IReadOnlyList<int> Conv { get; init; } = TrainingOptions.ParseHidden(TrainingOptions.Defaults.ConvWidths);
+
+    /// <summary>Signals and images: the (odd) kernel size; null: 7 samples for signals, 3 x 3 pixels for images.</summary>
+    public int? Kernel { get; init; }
+}
+
+/// <summary>What the examples are, where the files cannot say.</summary>
+public sealed record InputOptions
+{
+    /// <summary>Signals: samples per second (signal files carry no rate); recorded in the card, needed by signal training.</summary>
+    public double? SamplingRate { get; init; }
 }
 
 /// <summary>AdamW and its learning-rate schedule.</summary>

@@ -15,6 +15,10 @@ public sealed record TrainingReport
     public required DeviceChoice Device { get; init; }
     public required IReadOnlyList<TrainingSite> Sites { get; init; }
     public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>A signal or image model's input: kind, channels, size, sampling rate and normalisation; absent for tabular data.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Harness.Core.Inputs.InputSpec? Input { get; init; }
     public required IReadOnlyList<string> ClassNames { get; init; }
     public string? PositiveClass { get; init; }
 

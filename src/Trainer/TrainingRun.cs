@@ -21,7 +21,10 @@ public static class TrainingRun
         var clock = Stopwatch.StartNew();
         var folders = siteFolders.Select(SiteFolder.Open).ToList(); // every folder checked before any is read
         var sites = folders.Select(f => InPeriod(SiteData.Load(f), options)).ToList();
-        var data = TrainingData.FromSites(sites, options.PositiveClass, options.Categorical);
+        var data = TrainingData.FromSites(sites, options.PositiveClass, options.Categorical, cancellation);
+        if (data.Input?.Kind == Harness.Core.Inputs.InputKind.Signal && options.Input.SamplingRate is null)
+            throw new InputException("the training sites hold signals, whose files carry no sampling rate, and input.sampling_rate is not given.",
+                "Give the signals' samples per second with input.sampling_rate (for example 250); the model card records it.");
         var scheme = CrossValidation.Parse(options.Split.Cv);
         var folds = Folds.Make(data.SplitKeys, scheme, options.Split.ValidationFraction, options.Seed);
 
@@ -41,11 +44,11 @@ public static class TrainingRun
             {
                 var fold = folds[f];
                 progress?.ModelStarted(fold.Name, f + 1, models, fold.Fit.Length, fold.EarlyStopping.Length, fold.Evaluate.Length, options.Optimiser.Epochs);
-                var network = TabularTrainer.Train(data, fold.Fit, fold.EarlyStopping, FoldOptions(options, scheme, f), device, progress, cancellation);
+                var network = NetworkTrainer.Train(data, fold.Fit, fold.EarlyStopping, FoldOptions(options, scheme, f), device, progress, cancellation);
                 try
                 {
-                    var stopLogits = scheme.RefitsOnAllRows ? null : network.Model.PredictLogits(data.FeatureRows(fold.EarlyStopping), data.FeatureCount, device.Device);
-                    trained.Add(new TrainedFold(fold, network.Model.PredictLogits(data.FeatureRows(fold.Evaluate), data.FeatureCount, device.Device),
+                    var stopLogits = scheme.RefitsOnAllRows ? null : network.Model.PredictLogits(data.ExampleRows(fold.EarlyStopping), data.ExampleSize, device.Device);
+                    trained.Add(new TrainedFold(fold, network.Model.PredictLogits(data.ExampleRows(fold.Evaluate), data.ExampleSize, device.Device),
                         stopLogits, network.Epochs, network.BestEpoch, network.StopReason, network.LearningRatesToBest));
                 }
                 finally
@@ -61,7 +64,7 @@ public static class TrainingRun
                 var chosen = trained.OrderBy(t => t.BestEpoch).ElementAt((trained.Count - 1) / 2);
                 var allRows = Enumerable.Range(0, data.Count).ToArray();
                 progress?.ModelStarted("final model, every row", models, models, allRows.Length, 0, 0, chosen.BestEpoch);
-                final = TabularTrainer.Refit(data, allRows, chosen.LearningRates, options, device, progress, cancellation);
+                final = NetworkTrainer.Refit(data, allRows, chosen.LearningRates, options, device, progress, cancellation);
                 finalRule = $"refitted on all {data.Count} rows for {chosen.BestEpoch} epochs: the lower median of the folds' best epochs " +
                     $"({string.Join(", ", trained.Select(t => t.BestEpoch))}; {chosen.Fold.Name}'s), with that fold's learning rate in each epoch; no early stopping, as no row is left to watch";
             }
@@ -139,12 +142,14 @@ public static class TrainingRun
         var trainingSites = sites.Select(s => new TrainingSite(s.Site.Name, s.Rows.Count, s.ManifestSha256, s.ContentSha256,
             s.Rows.Min(r => r.Date), s.Rows.Max(r => r.Date))).ToList();
         var created = options.CreatedUtc ?? DateTimeOffset.UtcNow;
-        var distribution = TrainingDistribution.Of(data.Features, data.FeatureNames, data.CategoricalColumns, data.Labels, data.ClassNames);
+        var descriptors = data.Descriptors();
+        var distribution = TrainingDistribution.Of(descriptors, data.DescriptorNames, data.CategoricalColumns, data.Labels, data.ClassNames);
         var card = new ModelCard
         {
             HarnessVersion = HarnessInfo.Version,
             CreatedUtc = created,
             FeatureNames = data.FeatureNames,
+            Input = (final.Model as ConvClassifier)?.Input,
             ClassNames = data.ClassNames,
             PositiveClass = data.PositiveClass,
             TrainingSites = trainingSites,
@@ -157,7 +162,7 @@ public static class TrainingRun
             CrossValidation = crossValidation,
             CategoricalLevels = CategoricalLevels(final, data),
             TrainingDistribution = distribution,
-            TrainingRows = RowFingerprint.Of(FingerprintSalt(options, sites), data.Features, data.FeatureCount,
+            TrainingRows = RowFingerprint.Of(FingerprintSalt(options, sites), descriptors, data.DescriptorNames.Count,
                 data.Labels.Select(l => data.ClassNames[l]).ToList()),
             TrainingDevice = final.DeviceChoice,
             TrainingHistory = new TrainingHistory([
@@ -174,6 +179,7 @@ public static class TrainingRun
             Device = final.DeviceChoice,
             Sites = trainingSites,
             FeatureNames = data.FeatureNames,
+            Input = card.Input,
             ClassNames = data.ClassNames,
             PositiveClass = data.PositiveClass,
             Folds = trained.Select(t => new FoldRecord(t.Fold.Name, Roles(data, t.Fold.Fit), Roles(data, t.Fold.EarlyStopping),
@@ -287,11 +293,19 @@ public static class TrainingRun
     private static RoleRows Roles(TrainingData data, int[] rows) =>
         new(rows.Length, rows.Select(i => data.Groups[i]).Distinct().Count(), ClassCounts(data, rows));
 
-    /// <summary>Per feature in input order: a numeric one's median, mean and SD, a categorical one's levels, as the model holds them.</summary>
+    /// <summary>
+    /// Per feature in input order: a numeric one's median, mean and SD, a categorical one's levels, as the
+    /// model holds them. Signals and images: per channel, the mean and SD the network normalises with.
+    /// </summary>
     private static Dictionary<string, FeaturePreprocessing> Preprocessing(TrainedNetwork network, TrainingData data)
     {
+        if (network.Tabular is null)
+        {
+            var input = ((ConvClassifier)network.Model).Input;
+            return input.Channels.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => new FeaturePreprocessing(null, input.ChannelMean![x.i], input.ChannelStd![x.i]));
+        }
         float[] Read(TorchSharp.torch.Tensor t) => t.cpu().data<float>().ToArray();
-        var block = network.Model.Preprocessing;
+        var block = network.Tabular.Preprocessing;
         var (median, mean, sd) = (Read(block.ImputeMedian), Read(block.ScaleMean), Read(block.ScaleStd));
         var numeric = block.NumericColumns.Select((column, i) => (column, i)).ToDictionary(x => x.column, x => x.i);
         var levels = CategoricalLevels(network, data);
@@ -302,7 +316,7 @@ public static class TrainingRun
 
     /// <summary>Per categorical feature, the levels the model one-hot encodes; null when every feature is numeric.</summary>
     private static Dictionary<string, double[]>? CategoricalLevels(TrainedNetwork network, TrainingData data) =>
-        network.Model.Preprocessing.Categorical is { Count: > 0 } categorical
+        network.Tabular?.Preprocessing.Categorical is { Count: > 0 } categorical
             ? categorical.ToDictionary(c => data.FeatureNames[c.Column], c => c.Levels.Select(l => (double)l).ToArray())
             : null;
 }

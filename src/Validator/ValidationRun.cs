@@ -62,7 +62,7 @@ public static class ValidationRun
         {
             using var reader = ManifestReader.Open(site);
             string manifest = PathDisplay.Of(site.ManifestPath);
-            reader.Schema.AlignTo(model.Card.FeatureNames, manifest, "the model");
+            ModelInputs.CheckSchema(model.Card, reader.Schema, manifest);
             foreach (var subgroup in options.Subgroups) subgroup.KeyFor(reader.Schema, model.Card, manifest); // before any scoring
             schemas.Add(reader.Schema);
         }
@@ -125,6 +125,7 @@ public static class ValidationRun
                 CreatedUtc = card.CreatedUtc,
                 CardFormat = card.Format,
                 FeatureNames = card.FeatureNames,
+                Input = card.Input,
                 ClassNames = card.ClassNames,
                 PositiveClass = card.PositiveClass,
                 OperatingPoint = card.OperatingPoint,
@@ -229,7 +230,7 @@ public static class ValidationRun
         var site = scored.Site;
         var estimate = MetricEstimator.Estimate(examples, card.OperatingPoint?.Threshold, intervals, site.Name, cancellation, discriminationCurves: true);
         var counts = examples.ClassCounts();
-        var missing = card.FeatureNames.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => (double)scored.MissingByFeature[x.i] / examples.Count);
+        var missing = card.DescriptorNames.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => (double)scored.MissingByFeature[x.i] / examples.Count);
         var (holdout, holdoutReason) = HoldoutType.Classify(card, site.Name, scored.ManifestSha256, scored.ContentSha256, examples.Count,
             scored.RowsSeenInTraining, scored.Dates.First, scored.Dates.Last, scored.Dates.Undated);
         var result = new SiteResult

@@ -74,6 +74,18 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Hidden layer widths of the MLP, comma-separated.")]
     public string Hidden { get; init; } = Defaults.HiddenLayers;
 
+    [CommandOption("--conv <WIDTHS>"), DefaultValue(Defaults.ConvWidths)]
+    [Description("Signals and images: widths of the CNN's convolution blocks (conv, batch norm, ReLU, max-pool), comma-separated.")]
+    public string Conv { get; init; } = Defaults.ConvWidths;
+
+    [CommandOption("--kernel <K>")]
+    [Description("Signals and images: the convolution kernel size, odd; by default 7 samples for signals, 3 x 3 pixels for images.")]
+    public int? Kernel { get; init; }
+
+    [CommandOption("--sampling-rate <HZ>")]
+    [Description("Signals: samples per second of every signal file (the files carry no rate); required for signal training and recorded in the model card.")]
+    public double? SamplingRate { get; init; }
+
     [CommandOption("--dropout <P>"), DefaultValue(Defaults.Dropout)]
     [Description("Dropout after each hidden layer.")]
     public double Dropout { get; init; }
@@ -154,7 +166,10 @@ internal sealed class TrainSettings : CommandSettings
             {
                 Hidden = Pick("--hidden", () => TrainingOptions.ParseHidden(Hidden, "--hidden"), start.Architecture.Hidden),
                 Dropout = Pick("--dropout", () => Dropout, start.Architecture.Dropout),
+                Conv = Pick("--conv", () => TrainingOptions.ParseHidden(Conv, "--conv"), start.Architecture.Conv),
+                Kernel = Pick("--kernel", () => Kernel, start.Architecture.Kernel),
             },
+            Input = start.Input with { SamplingRate = Pick("--sampling-rate", () => SamplingRate, start.Input.SamplingRate) },
             Optimiser = start.Optimiser with
             {
                 Epochs = Pick("--epochs", () => Epochs, start.Optimiser.Epochs),
@@ -204,7 +219,8 @@ internal sealed class TrainSettings : CommandSettings
     /// </summary>
     private static readonly (string Setting, string Option)[] SettingOptions =
     [
-        ("architecture.hidden", "--hidden"), ("architecture.dropout", "--dropout"),
+        ("architecture.hidden", "--hidden"), ("architecture.dropout", "--dropout"), ("architecture.conv", "--conv"),
+        ("architecture.kernel", "--kernel"), ("input.sampling_rate", "--sampling-rate"),
         ("optimiser.epochs", "--epochs"), ("optimiser.batch_size", "--batch-size"), ("optimiser.learning_rate", "--learning-rate"),
         ("optimiser.weight_decay", "--weight-decay"), ("optimiser.schedule", "--lr-schedule"),
         ("early_stopping.monitor", "--monitor"), ("early_stopping.patience", "--patience"),

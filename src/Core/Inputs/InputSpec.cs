@@ -55,6 +55,17 @@ public sealed record InputSpec
         _ => throw new InvalidOperationException("A tabular input is described by its feature names."),
     };
 
+    /// <summary>Whether the spec has everything its kind needs: sizes, and one normalisation mean and positive SD per channel.</summary>
+    [JsonIgnore]
+    public bool IsComplete => Channels.Count > 0 && Kind switch
+        {
+            InputKind.Signal => Length > 0,
+            InputKind.Image => Height > 0 && Width > 0,
+            _ => false,
+        }
+        && ChannelMean?.Count == Channels.Count && ChannelStd?.Count == Channels.Count
+        && ChannelMean.All(double.IsFinite) && ChannelStd.All(s => s > 0 && double.IsFinite(s));
+
     /// <summary>Floats per example: the product of <see cref="Shape"/>.</summary>
     [JsonIgnore]
     public int Size => Shape.Aggregate(1, (a, b) => a * b);

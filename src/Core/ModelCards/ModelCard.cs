@@ -32,7 +32,25 @@ public sealed record ModelCard
 
     public required string HarnessVersion { get; init; }
     public required DateTimeOffset CreatedUtc { get; init; }
+    /// <summary>A tabular model's input features, in input order; empty for a signal or image model (<see cref="Input"/>).</summary>
     public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>
+    /// A signal or image model's input: kind, channels, size and normalisation; null for a tabular model
+    /// (its input is <see cref="FeatureNames"/>), and in cards written before signals and images.
+    /// </summary>
+    public Inputs.InputSpec? Input { get; init; }
+
+    /// <summary>
+    /// The columns the training distribution, shift table, missing-value audit and training-row fingerprint
+    /// describe: a tabular model's features; a signal or image model's per-channel mean and SD (<see cref="Inputs.InputSummary"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> DescriptorNames => Input is null ? FeatureNames : Inputs.InputSummary.Names(Input);
+
+    /// <summary>What each example is: tabular features, a signal file or an image file.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Inputs.InputKind InputKind => Input?.Kind ?? Inputs.InputKind.Tabular;
     public required IReadOnlyList<string> ClassNames { get; init; }
 
     /// <summary>The positive class of a binary model; null for multiclass.</summary>
@@ -107,6 +125,7 @@ public sealed record ModelCard
         public const string TrainingDistribution = "training_distribution";
         public const string TrainingDevice = "training_device";
         public const string TrainingHistory = "training_history";
+        public const string Input = "input";
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> ToMetadata()
@@ -119,6 +138,7 @@ public sealed record ModelCard
             new(Keys.FeatureNames, JsonSerializer.Serialize(FeatureNames, HarnessJson.Compact)),
             new(Keys.ClassNames, JsonSerializer.Serialize(ClassNames, HarnessJson.Compact)),
         };
+        if (Input is not null) props.Add(new(Keys.Input, JsonSerializer.Serialize(Input, HarnessJson.Compact)));
         if (PositiveClass is not null) props.Add(new(Keys.PositiveClass, PositiveClass));
         props.Add(new(Keys.TrainingSites, JsonSerializer.Serialize(TrainingSites, HarnessJson.Compact)));
         props.Add(new(Keys.Development, JsonSerializer.Serialize(Development, HarnessJson.Compact)));
@@ -189,12 +209,19 @@ public sealed record ModelCard
             TrainingDistribution = Optional<TrainingDistribution>(Keys.TrainingDistribution),
             TrainingDevice = Optional<DeviceChoice>(Keys.TrainingDevice),
             TrainingHistory = Optional<TrainingHistory>(Keys.TrainingHistory),
+            Input = Optional<Inputs.InputSpec>(Keys.Input),
             Digest = digest,
         };
+        if (card.Input is { } input && (card.FeatureNames.Count > 0 || input.Kind == Inputs.InputKind.Tabular || !input.IsComplete))
+            throw new InputException("the model's input description is incomplete or contradicts its feature names.",
+                "Re-export the model with 'harness train'.", modelFile);
+        if (card.Input is null && card.FeatureNames.Count == 0)
+            throw new InputException("the model's card names no input features and describes no signal or image input.",
+                "Re-export the model with 'harness train'.", modelFile);
         if (card.CategoricalLevels?.Keys.FirstOrDefault(k => !card.FeatureNames.Contains(k)) is { } stranger)
             throw new InputException($"the model's categorical levels name '{stranger}', which is not one of its features.",
                 "Re-export the model with 'harness train'.", modelFile);
-        if (card.TrainingDistribution?.MismatchWith(card.FeatureNames, card.ClassNames) is { } mismatch)
+        if (card.TrainingDistribution?.MismatchWith(card.DescriptorNames, card.ClassNames) is { } mismatch)
             throw new InputException($"the model's training distribution does not fit its card ({mismatch}).",
                 "Re-export the model with 'harness train'.", modelFile);
         if (card.DevelopmentPredictions is { } predictions && predictions.ClassCount != card.ClassNames.Count)

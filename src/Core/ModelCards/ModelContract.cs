@@ -6,6 +6,14 @@ public static class ModelContract
     /// <summary>float32 [batch, F]: raw manifest values in <see cref="ModelCard.FeatureNames"/> order, NaN for missing.</summary>
     public const string FeaturesInput = "features";
 
+    /// <summary>The graph input's name for a model with this input (null: tabular, <see cref="FeaturesInput"/>).</summary>
+    public static string InputOf(Inputs.InputSpec? input) => input?.Kind switch
+    {
+        null or Inputs.InputKind.Tabular => FeaturesInput,
+        Inputs.InputKind.Signal => "signal",
+        _ => "image",
+    };
+
     /// <summary>float32 [batch, C]: unnormalised class scores.</summary>
     public const string LogitsOutput = "logits";
 

@@ -13,6 +13,7 @@ public sealed class ManifestBatch
         FeatureCount = schema.FeatureColumnIndices.Length;
         HasPatientId = schema.HasPatientId;
         HasDate = schema.HasDate;
+        HasPath = schema.HasPath;
         GroupIds = new string[schema.GroupColumnIndices.Length][];
     }
 
@@ -20,12 +21,14 @@ public sealed class ManifestBatch
     public int FeatureCount { get; }
     internal bool HasPatientId { get; }
     internal bool HasDate { get; }
+    internal bool HasPath { get; }
 
     internal long[] Lines = [];
     internal string[] Ids = [];
     internal ulong[] IdHashes = [];
     internal string?[] Patients = [];
     internal string[] Labels = [];
+    internal string[] Paths = [];
     internal int[] Days = [];
     internal float[] FeatureValues = [];
     internal string[][] GroupIds;
@@ -50,6 +53,9 @@ public sealed class ManifestBatch
 
     public string Label(int row) => Labels[row];
 
+    /// <summary>The row's path cell (trimmed, as written: resolve it with <c>ExampleFiles.Resolve</c>); null in a tabular manifest.</summary>
+    public string? Path(int row) => HasPath ? Paths[row] : null;
+
     public DateOnly? Date(int row) => HasDate && Days[row] != NoDate ? DateOnly.FromDayNumber(Days[row]) : null;
 
     /// <summary>The row's features in the manifest's feature column order (NaN = missing).</summary>
@@ -60,6 +66,7 @@ public sealed class ManifestBatch
 
     public ManifestRow ToRow(int row) => new(Lines[row], Ids[row], PatientId(row), Date(row), Labels[row], Features(row).ToArray())
     {
+        Path = Path(row),
         Groups = GroupIds.Length == 0 ? [] : GroupIds.Select(g => g[row]).ToArray(),
     };
 
@@ -77,6 +84,7 @@ public sealed class ManifestBatch
         IdHashes = new ulong[capacity];
         if (HasPatientId) Patients = new string?[capacity];
         Labels = new string[capacity];
+        if (HasPath) Paths = new string[capacity];
         if (HasDate) Days = new int[capacity];
         FeatureValues = new float[capacity * FeatureCount];
         for (int g = 0; g < GroupIds.Length; g++) GroupIds[g] = new string[capacity];

@@ -100,6 +100,14 @@ internal sealed class ManifestParser(ManifestSchema schema, string file)
                     "Write dates as YYYY-MM-DD (for example 2019-03-28), or leave the cell empty when unknown."), (idText, idHash, line));
         }
 
+        if (schema.PathIndex is int pathIndex)
+        {
+            var path = Trimmed(data, pathIndex);
+            if (path.IsEmpty)
+                return Fail(batch, Cell(line, pathIndex, "the path is empty.", "Name each example's file, relative to the site folder (for example ecg/0001.csv)."), (idText, idHash, line));
+            batch.Paths[row] = Encoding.UTF8.GetString(path);
+        }
+
         var features = batch.FeatureValues.AsSpan(row * batch.FeatureCount, batch.FeatureCount);
         var columns = schema.FeatureColumnIndices;
         for (int f = 0; f < columns.Length; f++)

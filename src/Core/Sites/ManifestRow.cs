@@ -7,4 +7,7 @@ namespace Harness.Core.Sites;
 public sealed record ManifestRow(long Line, string Id, string PatientId, DateOnly? Date, string Label, float[] Features)
 {
     public string[] Groups { get; init; } = [];
+
+    /// <summary>The path cell of a signal or image manifest, as written (relative to the site folder); null in a tabular one.</summary>
+    public string? Path { get; init; }
 }

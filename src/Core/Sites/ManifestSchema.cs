@@ -3,9 +3,11 @@ namespace Harness.Core.Sites;
 /// <summary>
 /// The columns of a manifest, read from its header. Reserved columns: <c>id</c> (required,
 /// unique within the site), <c>label</c> (required, the class name), <c>patient_id</c>
-/// (optional; rows of one patient stay on one side of every split) and <c>date</c> (optional,
-/// ISO-8601 acquisition date). A column named <c>group:NAME</c> is an audit column: text, never a
-/// model input, available to <c>validate --subgroup NAME</c>. Every other column is a numeric input feature.
+/// (optional; rows of one patient stay on one side of every split), <c>date</c> (optional,
+/// ISO-8601 acquisition date) and <c>path</c> (signal and image sites: the example's file, relative to
+/// the site folder). A column named <c>group:NAME</c> is an audit column: text, never a model input,
+/// available to <c>validate --subgroup NAME</c>. In a tabular manifest (no <c>path</c>) every other
+/// column is a numeric input feature; a manifest with <c>path</c> has no other columns, as its input is the file.
 /// </summary>
 public sealed class ManifestSchema
 {
@@ -13,14 +15,16 @@ public sealed class ManifestSchema
     public const string LabelColumn = "label";
     public const string PatientIdColumn = "patient_id";
     public const string DateColumn = "date";
+    public const string PathColumn = "path";
 
     /// <summary>The prefix of an audit column's name ("group:sex"): text for subgroups, never a model input.</summary>
     public const string GroupPrefix = "group:";
 
-    private static readonly string[] Reserved = [IdColumn, LabelColumn, PatientIdColumn, DateColumn];
+    private static readonly string[] Reserved = [IdColumn, LabelColumn, PatientIdColumn, DateColumn, PathColumn];
 
-    private ManifestSchema(IReadOnlyList<string> columns, int id, int label, int? patientId, int? date, int[] featureColumns, int[] groupColumns)
+    private ManifestSchema(IReadOnlyList<string> columns, int id, int label, int? patientId, int? date, int? path, int[] featureColumns, int[] groupColumns)
     {
+        PathIndex = path;
         GroupColumnIndices = groupColumns;
         GroupNames = groupColumns.Select(i => columns[i][GroupPrefix.Length..]).ToArray();
         Columns = columns;
@@ -37,6 +41,12 @@ public sealed class ManifestSchema
     public bool HasPatientId => PatientIdIndex is not null;
     public bool HasDate => DateIndex is not null;
 
+    /// <summary>Whether each row's input is a file (signal or image) named by its <c>path</c> cell, rather than feature columns.</summary>
+    public bool HasPath => PathIndex is not null;
+
+    /// <summary>1-based column of <c>path</c>, for error messages; 0 when there is none.</summary>
+    public int PathColumnNumber => PathIndex + 1 ?? 0;
+
     /// <summary>The audit columns' names without the "group:" prefix, in column order (<see cref="ManifestRow.Groups"/>).</summary>
     public IReadOnlyList<string> GroupNames { get; }
     internal int[] GroupColumnIndices { get; }
@@ -45,6 +55,7 @@ public sealed class ManifestSchema
     internal int LabelIndex { get; }
     internal int? PatientIdIndex { get; }
     internal int? DateIndex { get; }
+    internal int? PathIndex { get; }
     internal int[] FeatureColumnIndices { get; }
 
     /// <summary>Validates a header row. <paramref name="file"/> is used in error messages.</summary>
@@ -70,6 +81,7 @@ public sealed class ManifestSchema
         int label = Require(columns, LabelColumn, file, "the class name of each row");
         int? patient = Find(columns, PatientIdColumn);
         int? date = Find(columns, DateColumn);
+        int? path = Find(columns, PathColumn);
         int[] groups = Enumerable.Range(0, columns.Length).Where(i => columns[i].StartsWith(GroupPrefix, StringComparison.Ordinal)).ToArray();
         if (groups.FirstOrDefault(i => columns[i].Length == GroupPrefix.Length, -1) is var unnamed and >= 0)
             throw new InputException($"column {unnamed + 1} is named '{GroupPrefix}' with nothing after it.",
@@ -77,10 +89,13 @@ public sealed class ManifestSchema
         int[] features = Enumerable.Range(0, columns.Length)
             .Where(i => !Reserved.Contains(columns[i], StringComparer.Ordinal) && !groups.Contains(i))
             .ToArray();
-        if (features.Length == 0)
+        if (path is not null && features.Length > 0)
+            throw new InputException($"column '{columns[features[0]]}' is neither reserved nor an audit column, and a manifest with a '{PathColumn}' column has no feature columns: its input is the file.",
+                $"Remove the column, or rename it {GroupPrefix}{columns[features[0]]} to keep it as an audit column.", file, 1, features[0] + 1);
+        if (path is null && features.Length == 0)
             throw new InputException("the manifest has no feature columns.",
-                $"Add at least one numeric column besides {string.Join(", ", Reserved)}.", file, 1);
-        return new ManifestSchema(columns, id, label, patient, date, features, groups);
+                $"Add at least one numeric column besides {string.Join(", ", Reserved)} (or a '{PathColumn}' column naming each example's signal or image file).", file, 1);
+        return new ManifestSchema(columns, id, label, patient, date, path, features, groups);
     }
 
     /// <summary>

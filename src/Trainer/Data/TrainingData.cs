@@ -1,11 +1,15 @@
 using Harness.Core;
+using Harness.Core.Inputs;
 using Harness.Core.Sites;
 
 namespace Harness.Trainer.Data;
 
 /// <summary>
-/// The examples of all training sites in one table: features in the first site's column order,
-/// labels as class indices, and group keys (site + patient) that splits must keep together.
+/// The examples of all training sites in one table: each example as the model reads it (a tabular
+/// site's features in the first site's column order, or a signal or image file decoded with the
+/// validator's decoder), labels as class indices, and group keys (site + patient) that splits must
+/// keep together. Signals and images are decoded once, with all cores, and held in memory: training
+/// visits every example each epoch.
 /// </summary>
 public sealed class TrainingData
 {
@@ -18,9 +22,11 @@ public sealed class TrainingData
     /// <summary>Most levels a categorical feature may have: more is a measurement, or an identifier, not a category code.</summary>
     public const int MaxCategoricalLevels = 64;
 
-    private TrainingData(IReadOnlyList<SiteData> sites, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames,
+    private TrainingData(IReadOnlyList<SiteData> sites, IReadOnlyList<string> featureNames, InputSpec? input, IReadOnlyList<string> classNames,
         string? positiveClass, float[] features, int[] labels, string[] groups, int[] siteOfRow, int[] categoricalColumns)
     {
+        Input = input;
+        ExampleSize = input?.Size ?? featureNames.Count;
         Sites = sites;
         FeatureNames = featureNames;
         CategoricalColumns = categoricalColumns;
@@ -33,7 +39,15 @@ public sealed class TrainingData
     }
 
     public IReadOnlyList<SiteData> Sites { get; }
+
+    /// <summary>A tabular model's features; empty for signals and images.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Signals and images: what one example is (kind, channels, size; no normalisation yet); null for tabular data.</summary>
+    public InputSpec? Input { get; }
+
+    /// <summary>Floats per example: features, or channels x length (x width).</summary>
+    public int ExampleSize { get; }
 
     /// <summary>Indices (ascending) of the features holding integer category codes (--categorical); every other feature is numeric.</summary>
     public IReadOnlyList<int> CategoricalColumns { get; }
@@ -44,7 +58,7 @@ public sealed class TrainingData
     public string? PositiveClass { get; }
     public int? PositiveClassIndex => PositiveClass is null ? null : 1;
 
-    /// <summary>Row-major, <see cref="Count"/> x <see cref="FeatureCount"/>; NaN = missing.</summary>
+    /// <summary>Row-major, <see cref="Count"/> x <see cref="ExampleSize"/>; NaN = missing (features only: signals and images have no missing values).</summary>
     public float[] Features { get; }
 
     public int[] Labels { get; }
@@ -61,18 +75,31 @@ public sealed class TrainingData
 
     /// <summary>What the splitter needs of each row.</summary>
     public SplitKeys SplitKeys => new(Labels, Groups, SiteOfRow, ClassNames, SiteNames);
-    public int FeatureCount => FeatureNames.Count;
 
-    public float[] FeatureRows(IReadOnlyList<int> rows)
+    /// <summary>What the training distribution, the fingerprint and the missing-value audit describe (<see cref="Harness.Core.ModelCards.ModelCard.DescriptorNames"/>).</summary>
+    public IReadOnlyList<string> DescriptorNames => Input is null ? FeatureNames : InputSummary.Names(Input);
+
+    /// <summary>Row-major, <see cref="Count"/> x <see cref="DescriptorNames"/>: the features, or each example's per-channel mean and SD.</summary>
+    public float[] Descriptors()
     {
-        var result = new float[rows.Count * FeatureCount];
+        if (Input is null) return Features;
+        var descriptors = new float[Count * DescriptorNames.Count];
+        InputSummary.OfAll(Features, Count, ExampleSize, Input.Channels.Count, descriptors);
+        return descriptors;
+    }
+
+    /// <summary>The given examples, row-major, <see cref="ExampleSize"/> floats each.</summary>
+    public float[] ExampleRows(IReadOnlyList<int> rows)
+    {
+        var result = new float[rows.Count * ExampleSize];
         for (int r = 0; r < rows.Count; r++)
-            Array.Copy(Features, rows[r] * FeatureCount, result, r * FeatureCount, FeatureCount);
+            Array.Copy(Features, (long)rows[r] * ExampleSize, result, (long)r * ExampleSize, ExampleSize);
         return result;
     }
 
     /// <param name="categorical">Names of the features holding integer category codes (--categorical).</param>
-    public static TrainingData FromSites(IReadOnlyList<SiteData> sites, string? positiveClass, IReadOnlyList<string>? categorical = null)
+    public static TrainingData FromSites(IReadOnlyList<SiteData> sites, string? positiveClass, IReadOnlyList<string>? categorical = null,
+        CancellationToken cancellation = default)
     {
         if (sites.Count == 0) throw new InputException("no training site was given.", "Pass at least one --site DIR.");
         var duplicate = sites.GroupBy(s => s.Site.Name).FirstOrDefault(g => g.Count() > 1);
@@ -80,35 +107,96 @@ public sealed class TrainingData
             throw new InputException($"two training sites are named '{duplicate.Key}'.",
                 "Site names come from folder names; give each site folder a distinct name.");
 
-        var featureNames = sites[0].Schema.FeatureNames;
-        var alignments = sites.Select(s => s.Schema.AlignTo(featureNames, PathDisplay.Of(s.Site.ManifestPath),
-            $"the first training site ('{sites[0].Site.Name}')")).ToList();
-
         var observed = sites.SelectMany(s => s.Rows.Select(r => r.Label)).Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal).ToList();
         var (classNames, positive) = OrderClasses(observed, positiveClass);
         var classIndex = classNames.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
 
-        int count = sites.Sum(s => s.Rows.Count), width = featureNames.Count;
-        var features = new float[count * width];
+        int count = sites.Sum(s => s.Rows.Count);
         var labels = new int[count];
         var groups = new string[count];
         var siteOfRow = new int[count];
         int row = 0;
         for (int s = 0; s < sites.Count; s++)
+            foreach (var example in sites[s].Rows)
+            {
+                labels[row] = classIndex[example.Label];
+                groups[row] = sites[s].Site.Name + "/" + example.PatientId;
+                siteOfRow[row++] = s;
+            }
+
+        if (sites[0].Schema.HasPath)
         {
+            if (categorical is { Count: > 0 })
+                throw new InputException($"categorical names '{categorical[0]}', but the training sites hold signal or image files, which have no feature columns.",
+                    "Leave categorical out for signal and image training.");
+            var (input, examples) = DecodeFiles(sites, cancellation);
+            return new TrainingData(sites, [], input, classNames, positive, examples, labels, groups, siteOfRow, []);
+        }
+        var featureNames = sites[0].Schema.FeatureNames;
+        var features = FeatureTable(sites, featureNames, count);
+        RefuseFeaturesMissingEverywhere(featureNames, features, count, sites);
+        var categoricalColumns = CategoricalColumnsOf(categorical ?? [], featureNames, sites);
+        return new TrainingData(sites, featureNames, null, classNames, positive, features, labels, groups, siteOfRow, categoricalColumns);
+    }
+
+    /// <summary>Every site's features in the first site's column order, row-major.</summary>
+    private static float[] FeatureTable(IReadOnlyList<SiteData> sites, IReadOnlyList<string> featureNames, int count)
+    {
+        var alignments = sites.Select(s =>
+        {
+            string file = PathDisplay.Of(s.Site.ManifestPath);
+            if (s.Schema.HasPath)
+                throw new InputException($"this site names signal or image files, but the first training site ('{sites[0].Site.Name}') is tabular.",
+                    "Train on sites of one kind.", file, 1, s.Schema.PathColumnNumber);
+            return s.Schema.AlignTo(featureNames, file, $"the first training site ('{sites[0].Site.Name}')");
+        }).ToList();
+        int width = featureNames.Count, row = 0;
+        var features = new float[count * width];
+        for (int s = 0; s < sites.Count; s++)
             foreach (var example in sites[s].Rows)
             {
                 for (int f = 0; f < width; f++) features[row * width + f] = example.Features[alignments[s][f]];
-                labels[row] = classIndex[example.Label];
-                groups[row] = sites[s].Site.Name + "/" + example.PatientId;
-                siteOfRow[row] = s;
                 row++;
             }
+        return features;
+    }
+
+    /// <summary>
+    /// Decodes every site's files, all with the first file's shape (its channels and length, or its
+    /// size and colour): a file of another shape is an error naming its manifest line.
+    /// </summary>
+    private static (InputSpec Input, float[] Examples) DecodeFiles(IReadOnlyList<SiteData> sites, CancellationToken cancellation)
+    {
+        var paths = sites.Select(s =>
+        {
+            string file = PathDisplay.Of(s.Site.ManifestPath);
+            if (!s.Schema.HasPath)
+                throw new InputException($"this site is tabular, but the first training site ('{sites[0].Site.Name}') names signal or image files.",
+                    "Train on sites of one kind.", file, 1);
+            int column = s.Schema.PathColumnNumber;
+            return s.Rows.Select(r => (File: ExampleFiles.Resolve(s.Site.Directory, r.Path!, file, r.Line, column),
+                Kind: ExampleFiles.KindOf(r.Path!, file, r.Line, column))).ToList();
+        }).ToList();
+        var first = paths[0][0];
+        for (int s = 0; s < sites.Count; s++)
+            for (int r = 0; r < paths[s].Count; r++)
+                if (paths[s][r].Kind != first.Kind)
+                    throw new InputException($"'{sites[s].Rows[r].Path}' is not a {first.Kind.ToString().ToLowerInvariant()} file like the first training example ('{sites[0].Rows[0].Path}').",
+                        "Train on examples of one kind: all signals (.csv) or all images (.png).", PathDisplay.Of(sites[s].Site.ManifestPath),
+                        sites[s].Rows[r].Line, sites[s].Schema.PathColumnNumber);
+        var input = InputDecoders.Describe(first.File, first.Kind);
+        var decoder = InputDecoders.For(input);
+        var examples = new float[(long)paths.Sum(p => p.Count) * input.Size];
+        long offset = 0;
+        for (int s = 0; s < sites.Count; s++)
+        {
+            int n = paths[s].Count;
+            InputDecoders.DecodeAll(decoder, paths[s].Select(p => p.File).ToList(), examples.AsMemory((int)offset, n * input.Size),
+                PathDisplay.Of(sites[s].Site.ManifestPath), sites[s].Rows.Select(r => r.Line).ToList(), sites[s].Schema.PathColumnNumber, cancellation);
+            offset += (long)n * input.Size;
         }
-        RefuseFeaturesMissingEverywhere(featureNames, features, count, sites);
-        var categoricalColumns = CategoricalColumnsOf(categorical ?? [], featureNames, sites);
-        return new TrainingData(sites, featureNames, classNames, positive, features, labels, groups, siteOfRow, categoricalColumns);
+        return (input, examples);
     }
 
     /// <summary>

@@ -13,11 +13,15 @@ public sealed class HarnessModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _run = new();
-    private static readonly string[] InputNames = [ModelContract.FeaturesInput];
     private static readonly string[] OutputNames = [ModelContract.ProbabilitiesOutput];
+
+    private readonly string[] _inputNames;
+    private readonly long[] _inputShape;
 
     private HarnessModel(string path, string sha256, InferenceSession session, ModelCard card, DeviceChoice execution)
     {
+        _inputNames = [ModelContract.InputOf(card.Input)];
+        _inputShape = [0, .. ExampleShape(card)];
         FilePath = path;
         Sha256 = sha256;
         _session = session;
@@ -89,25 +93,32 @@ public sealed class HarnessModel : IDisposable
     }
 
     /// <summary>
-    /// Class probabilities, row-major [rows, classes], for raw feature rows in the card's order.
-    /// ONNX Runtime reads <paramref name="features"/> in place (pinned), without a copy.
+    /// Class probabilities, row-major [rows, classes], for <paramref name="rows"/> examples as the model
+    /// reads them: raw feature rows in the card's order, or decoded signals or images, channel-major.
+    /// ONNX Runtime reads <paramref name="inputs"/> in place (pinned), without a copy.
     /// </summary>
-    public float[] Predict(Memory<float> features, int rows)
+    public float[] Predict(Memory<float> inputs, int rows)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, features, [rows, Card.FeatureNames.Count]);
-        using var outputs = _session.Run(_run, InputNames, [input], OutputNames);
+        _inputShape[0] = rows;
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs, _inputShape);
+        using var outputs = _session.Run(_run, _inputNames, [input], OutputNames);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
+    /// <summary>One example's shape: [features], [channels, length] or [channels, height, width].</summary>
+    private static long[] ExampleShape(ModelCard card) => card.Input is { } spec ? spec.Shape.Select(d => (long)d).ToArray() : [card.FeatureNames.Count];
+
     private static void CheckContract(InferenceSession session, ModelCard card, string shown)
     {
-        bool ok = session.InputMetadata.TryGetValue(ModelContract.FeaturesInput, out var input)
-            && input.Dimensions.Length == 2 && input.Dimensions[1] == card.FeatureNames.Count
+        string inputName = ModelContract.InputOf(card.Input);
+        long[] shape = ExampleShape(card);
+        bool ok = session.InputMetadata.TryGetValue(inputName, out var input)
+            && input.Dimensions.Length == shape.Length + 1 && input.Dimensions.Skip(1).Select(d => (long)d).SequenceEqual(shape)
             && session.OutputMetadata.TryGetValue(ModelContract.ProbabilitiesOutput, out var output)
             && output.Dimensions.Length == 2 && output.Dimensions[1] == card.ClassNames.Count;
         if (!ok)
             throw new InputException(
-                $"the model's graph does not have input '{ModelContract.FeaturesInput}' [batch, {card.FeatureNames.Count}] and output '{ModelContract.ProbabilitiesOutput}' [batch, {card.ClassNames.Count}] as its card says.",
+                $"the model's graph does not have input '{inputName}' [batch, {string.Join(", ", shape)}] and output '{ModelContract.ProbabilitiesOutput}' [batch, {card.ClassNames.Count}] as its card says.",
                 "Re-export the model with 'harness train'.", shown);
     }
 

@@ -7,7 +7,7 @@ using Harness.Results;
 namespace Harness.Validator.Scoring;
 
 /// <summary>What scoring one site produced: its predictions (labels, probabilities, patients) and how complete its features were.</summary>
-/// <param name="MissingByFeature">Per model feature (card order), the rows where it was missing.</param>
+/// <param name="MissingByFeature">Per descriptor (<see cref="ModelCard.DescriptorNames"/>: the model's features, or a signal or image's channel summaries), the rows where it was missing.</param>
 /// <param name="ContentSha256">The manifest's content hash, whatever its line endings or column order (<see cref="ManifestReader.ContentSha256"/>).</param>
 /// <param name="UnseenLevels">Per categorical feature of the model with any, the rows whose value is a level training never saw, and those values.</param>
 /// <param name="RowsSeenInTraining">Rows found in the model's training-row fingerprint; null when the card has none.</param>
@@ -37,12 +37,13 @@ internal static class SiteScorer
         IValidationProgress? progress, CancellationToken cancellation, IReadOnlyList<ISiteObserver>? extra = null, IRowFilter? filter = null)
     {
         var card = model.Card;
-        int width = card.FeatureNames.Count, classes = card.ClassNames.Count;
+        int classes = card.ClassNames.Count;
         var classIndex = card.ClassNames.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         string file = PathDisplay.Of(site.ManifestPath);
 
         using var reader = ManifestReader.Open(site);
-        int[] columnOf = reader.Schema.AlignTo(card.FeatureNames, file, "the model");
+        var inputs = ModelInputs.For(card, site, reader.Schema, batchSize);
+        int width = inputs.DescriptorWidth;
         int labelColumn = reader.Schema.Columns.ToList().IndexOf(ManifestSchema.LabelColumn) + 1;
 
         var examples = new ExampleCollector(card, reader.Schema.HasPatientId);
@@ -52,7 +53,6 @@ internal static class SiteScorer
         var dates = new DateRange();
         var shift = new ShiftAccumulator(card);
         ISiteObserver[] observers = [new PredictionsWriter(predictions, site.Name), examples, missing, unseen, seen, dates, shift, .. extra ?? []];
-        var features = new float[batchSize * width];
         var labels = new int[batchSize];
         var sourceRows = new int[batchSize];
         int count = 0;
@@ -62,14 +62,14 @@ internal static class SiteScorer
         void Flush(ManifestBatch source)
         {
             if (count == 0) return;
-            float[] p = model.Predict(features.AsMemory(0, count * width), count);
+            var (input, descriptors) = inputs.Complete(count, cancellation);
+            float[] p = model.Predict(input, count);
             for (int r = 0; r < count; r++)
                 if (NotADistribution(p.AsSpan(r * classes, classes)) is { } problem)
                     throw new InputException($"the model's output for this row is not a probability distribution ({problem}), so nothing can be scored.",
                         "The model is broken (its graph yields NaN, infinite, negative or unnormalised outputs, here perhaps from an extreme feature value): check this row, and re-export the model with 'harness train'.",
                         file, source.Line(sourceRows[r]));
-            var scored = new ScoredBatch(source, sourceRows.AsMemory(0, count), features.AsMemory(0, count * width), width,
-                labels.AsMemory(0, count), p, classes);
+            var scored = new ScoredBatch(source, sourceRows.AsMemory(0, count), descriptors, width, labels.AsMemory(0, count), p, classes);
             foreach (var observer in observers) observer.Observe(scored);
             rows += count;
             progress?.RowsScored(rows);
@@ -84,9 +84,7 @@ internal static class SiteScorer
                 if (!classIndex.TryGetValue(batch.Label(r), out int label))
                     throw new InputException($"label '{batch.Label(r)}' is not one of the model's classes ({string.Join(", ", card.ClassNames)}).",
                         "Use the class names the model was trained with, or leave this site out.", file, batch.Line(r), labelColumn);
-                var row = batch.Features(r);
-                var into = features.AsSpan(count * width, width);
-                for (int f = 0; f < width; f++) into[f] = row[columnOf[f]];
+                inputs.Add(batch, r, count);
                 labels[count] = label;
                 sourceRows[count++] = r;
                 if (count == batchSize) Flush(batch);

@@ -101,9 +101,9 @@ public sealed class OnnxExportTests(HeartModelFixture heart, ITestOutputHelper l
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(heart.ModelPath));
         float[] graphMedians = Floats(model.Graph.Initializer.Single(t => t.Name == "impute_median"));
 
-        for (int f = 0; f < data.FeatureCount; f++)
+        for (int f = 0; f < data.ExampleSize; f++)
         {
-            var observed = train.Select(r => data.Features[r * data.FeatureCount + f]).Where(v => !float.IsNaN(v)).Order().ToList();
+            var observed = train.Select(r => data.Features[r * data.ExampleSize + f]).Where(v => !float.IsNaN(v)).Order().ToList();
             double median = observed.Count % 2 == 1 ? observed[observed.Count / 2]
                 : (observed[observed.Count / 2 - 1] + (double)observed[observed.Count / 2]) / 2;
             Assert.Equal((float)median, graphMedians[f]);

@@ -111,7 +111,7 @@ public sealed class CategoricalFeatureTests(CategoricalHeartFixture model, Heart
             onnx.Graph.Node.Select(n => n.OpType));
         Assert.Equal([32L, EncodedWidth], onnx.Graph.Initializer.Single(t => t.Name == "linear0_weight").Dims);
         Assert.Equal(13, onnx.Graph.Input.Single().Type.TensorType.Shape.Dim[1].DimValue); // the input stays the raw features
-        Assert.Equal(EncodedWidth, model.Outcome.Network.Model.Preprocessing.EncodedWidth);
+        Assert.Equal(EncodedWidth, model.Outcome.Network.Tabular.Preprocessing.EncodedWidth);
 
         // The card, read back from the file, has the levels
         using var session = Session(model.ModelPath);
@@ -137,12 +137,12 @@ public sealed class CategoricalFeatureTests(CategoricalHeartFixture model, Heart
         // Independent recomputation from the training split's raw rows
         var data = model.Outcome.Data;
         var train = model.Outcome.ExportedFitRows;
-        var block = model.Outcome.Network.Model.Preprocessing;
-        float[] Column(int f) => train.Select(r => data.Features[r * data.FeatureCount + f]).Where(v => !float.IsNaN(v)).ToArray();
+        var block = model.Outcome.Network.Tabular.Preprocessing;
+        float[] Column(int f) => train.Select(r => data.Features[r * data.ExampleSize + f]).Where(v => !float.IsNaN(v)).ToArray();
 
         foreach (var column in block.Categorical)
             Assert.Equal(Column(column.Column).Distinct().Order().ToArray(), column.Levels);
-        var numeric = Enumerable.Range(0, data.FeatureCount).Where(f => !CategoricalHeartFixture.Categorical.Contains(data.FeatureNames[f])).ToArray();
+        var numeric = Enumerable.Range(0, data.ExampleSize).Where(f => !CategoricalHeartFixture.Categorical.Contains(data.FeatureNames[f])).ToArray();
         Assert.Equal(numeric, block.NumericColumns);
         float[] medians = block.ImputeMedian.data<float>().ToArray();
         for (int i = 0; i < numeric.Length; i++)
@@ -252,12 +252,12 @@ public sealed class CategoricalFeatureTests(CategoricalHeartFixture model, Heart
     [Fact]
     public void The_column_indices_and_levels_are_buffers_so_they_move_with_the_model()
     {
-        var keys = model.Outcome.Network.Model.state_dict().Keys.ToHashSet();
+        var keys = model.Outcome.Network.Model.Module.state_dict().Keys.ToHashSet();
 
         Assert.Contains("blocks.preprocess.numeric_columns", keys);
         Assert.Contains("blocks.preprocess.categorical_columns", keys);
         Assert.Contains("blocks.preprocess.categorical_levels", keys);
-        Assert.DoesNotContain(numericModel.Outcome.Network.Model.state_dict().Keys, k => k.Contains("categorical"));
+        Assert.DoesNotContain(numericModel.Outcome.Network.Model.Module.state_dict().Keys, k => k.Contains("categorical"));
     }
 
     [CudaFact]

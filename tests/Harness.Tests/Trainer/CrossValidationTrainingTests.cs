@@ -34,8 +34,8 @@ public sealed class CrossValidationTrainingTests
         var logits = folds.Select((fold, f) =>
         {
             Assert.DoesNotContain(fold.Evaluate, r => fold.Fit.Contains(r) || fold.EarlyStopping.Contains(r));
-            using var network = TabularTrainer.Train(data, fold.Fit, fold.EarlyStopping, TrainingRun.FoldOptions(Options, scheme, f), device);
-            return network.Model.PredictLogits(data.FeatureRows(fold.Evaluate), data.FeatureCount, CPU);
+            using var network = NetworkTrainer.Train(data, fold.Fit, fold.EarlyStopping, TrainingRun.FoldOptions(Options, scheme, f), device);
+            return network.Model.PredictLogits(data.ExampleRows(fold.Evaluate), data.ExampleSize, CPU);
         }).ToList();
         var predictions = outcome.Card.DevelopmentPredictions!;
         Assert.Equal(data.Count, predictions.Count); // every row, in row order

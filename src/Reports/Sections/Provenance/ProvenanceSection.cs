@@ -25,7 +25,8 @@ internal sealed class ProvenanceSection : IReportSection
         c.KeyValue("SHA-256", [new(model.Sha256, Face.Mono)]);
         string classes = string.Join(", ", model.ClassNames) + (model.PositiveClass is { } p ? $" (positive class: {p})" : "");
         c.KeyValue("Classes", classes);
-        c.KeyValue("Input features", $"{model.FeatureNames.Count}: {string.Join(", ", model.FeatureNames)}");
+        if (model.Input is { } input) c.KeyValue("Input", Describe(input));
+        else c.KeyValue("Input features", $"{model.FeatureNames.Count}: {string.Join(", ", model.FeatureNames)}");
         c.KeyValue("Trained", $"{ReportFormat.Utc(model.CreatedUtc)} with Harness {model.HarnessVersion} (model card format {model.CardFormat})");
         if (context.Threshold is { } threshold) c.KeyValue("Operating threshold", threshold);
 
@@ -100,4 +101,14 @@ internal sealed class ProvenanceSection : IReportSection
         else
             yield return (prefix, node is null ? "null" : node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node.ToJsonString());
     }
+
+    /// <summary>A signal or image input in words: kind, channels, size, rate, and that normalisation happens inside the model.</summary>
+    internal static string Describe(Harness.Core.Inputs.InputSpec input) => input.Kind switch
+    {
+        Harness.Core.Inputs.InputKind.Signal =>
+            $"signal files (CSV): {input.Channels.Count} channel{(input.Channels.Count == 1 ? "" : "s")} ({string.Join(", ", input.Channels)}) x {input.Length} samples"
+            + (input.SamplingRateHz is { } hz ? $" at {hz.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} Hz" : "")
+            + "; each channel normalised inside the model with its training mean and SD",
+        _ => $"image files (PNG): {input.Height} x {input.Width} pixels, {(input.Channels.Count == 1 ? "grey" : "RGB")}, values scaled to [0, 1]; each channel normalised inside the model with its training mean and SD",
+    };
 }

@@ -22,10 +22,13 @@ public sealed record EpochRecord(int Epoch, double TrainLoss, double? Validation
 }
 
 /// <summary>A trained network (best epoch's weights restored) and how training went.</summary>
-public sealed class TrainedNetwork(TabularClassifier model, TrainingDevice device, IReadOnlyList<EpochRecord> epochs, int bestEpoch, string? stopReason)
+public sealed class TrainedNetwork(IClassifierNetwork model, TrainingDevice device, IReadOnlyList<EpochRecord> epochs, int bestEpoch, string? stopReason)
     : IDisposable
 {
-    public TabularClassifier Model { get; } = model;
+    public IClassifierNetwork Model { get; } = model;
+
+    /// <summary>The model as a tabular MLP; null for a signal or image network.</summary>
+    public TabularClassifier? Tabular => Model as TabularClassifier;
     public Device Device => device.Device;
     public DeviceChoice DeviceChoice => device.Choice;
     public IReadOnlyList<EpochRecord> Epochs { get; } = epochs;
@@ -37,17 +40,17 @@ public sealed class TrainedNetwork(TabularClassifier model, TrainingDevice devic
     /// <summary>Why training ended before the epoch limit; null when it ran every epoch.</summary>
     public string? StopReason { get; } = stopReason;
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose() => Model.Module.Dispose();
 }
 
 /// <summary>
-/// Mini-batch training with the generalisation regularisers of a tabular MLP: AdamW with
-/// decoupled weight decay on weights only, label-smoothed cross-entropy (or mixup's soft
-/// targets), dropout, on-device augmentation, and either early stopping on the early-stopping
-/// rows with the best epoch's weights restored (<see cref="Train"/>) or a fixed sequence of
-/// epochs (<see cref="Refit"/>, the final model on every row).
+/// Mini-batch training of a classifier network (a tabular MLP, or a signal or image CNN) with the
+/// generalisation regularisers: AdamW with decoupled weight decay on weights only, label-smoothed
+/// cross-entropy (or mixup's soft targets), dropout, on-device augmentation, and either early
+/// stopping on the early-stopping rows with the best epoch's weights restored (<see cref="Train"/>)
+/// or a fixed sequence of epochs (<see cref="Refit"/>, the final model on every row).
 /// </summary>
-public static class TabularTrainer
+public static class NetworkTrainer
 {
     /// <summary>Fits on <paramref name="fit"/>, stopping early on <paramref name="earlyStopping"/>; the best epoch's weights are restored.</summary>
     public static TrainedNetwork Train(TrainingData data, int[] fit, int[] earlyStopping, TrainingOptions options, TrainingDevice device,
@@ -66,24 +69,21 @@ public static class TabularTrainer
         manual_seed(options.Seed);
         if (device.type == DeviceType.CUDA) cuda.manual_seed_all(options.Seed);
 
-        int width = data.FeatureCount;
-        var trainRows = data.FeatureRows(fit);
-        var model = new TabularClassifier(FeatureStatistics.FromRows(trainRows, width, data.CategoricalColumns), options.Architecture.Hidden,
-            data.ClassNames.Count, options.Architecture.Dropout);
+        var trainRows = data.ExampleRows(fit);
+        var network = CreateNetwork(data, trainRows, fit.Length, options);
+        var model = network.Module;
         model.to(device);
 
-        using var xTrain = tensor(trainRows, [fit.Length, width]).to(device);
+        using var xTrain = tensor(trainRows, [fit.Length, .. network.ExampleShape]).to(device);
         using var yTrain = tensor(fit.Select(i => (long)data.Labels[i]).ToArray()).to(device);
         var stopRows = earlyStopping ?? [];
-        using var xValidation = tensor(data.FeatureRows(stopRows), [stopRows.Length, width]).to(device);
+        using var xValidation = tensor(data.ExampleRows(stopRows), [stopRows.Length, .. network.ExampleShape]).to(device);
         using var yValidation = tensor(stopRows.Select(i => (long)data.Labels[i]).ToArray()).to(device);
 
         using var optimizer = CreateOptimizer(model, options);
         using var smoothedLoss = CreateTrainingLoss(options);
 
-        using var imputed = model.Preprocessing.ImputedStandardised.detach();
-        using var numericMask = model.Preprocessing.Categorical.Count > 0 ? model.Preprocessing.NumericMask.detach() : null;
-        var augmentations = AugmentationChain.Parse(options.Augmentation.Chain).Build(imputed, numericMask);
+        using var augmentations = Augmentations(network, data, options);
         var mixup = options.Targets.Mixup > 0 ? new Mixup(options.Targets.Mixup, data.ClassNames.Count, options.Targets.LabelSmoothing, new Random(options.Seed ^ 0x5EED)) : null;
         var stop = options.EarlyStopping;
         bool byAuroc = stop.Monitor == TrainingOptions.ValidationAuroc;
@@ -104,7 +104,7 @@ public static class TabularTrainer
                 cancellation.ThrowIfCancellationRequested();
                 double learningRate = fixedRates?[epoch - 1] ?? schedule.Rate(epoch, stopping.EpochsWithoutImprovement);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
-                double trainLoss = TrainOneEpoch(model, optimizer, smoothedLoss, augmentations, mixup, xTrain, yTrain, order, shuffle, options.Optimiser.BatchSize, device);
+                double trainLoss = TrainOneEpoch(network, optimizer, smoothedLoss, augmentations.Transforms, mixup, xTrain, yTrain, order, shuffle, options.Optimiser.BatchSize, device);
                 if (earlyStopping is null)
                 {
                     epochs.Add(new EpochRecord(epoch, trainLoss, null, false) { LearningRate = learningRate });
@@ -135,7 +135,7 @@ public static class TabularTrainer
             if (earlyStopping is null)
             {
                 model.eval();
-                return new TrainedNetwork(model, trainingDevice, epochs, epochs.Count, null);
+                return new TrainedNetwork(network, trainingDevice, epochs, epochs.Count, null);
             }
             if (best is null)
                 throw new InputException(
@@ -143,7 +143,7 @@ public static class TabularTrainer
                     $"Lower optimiser.learning_rate (the default is {TrainingOptions.Defaults.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
             model.load_state_dict(best);
             model.eval();
-            return new TrainedNetwork(model, trainingDevice, epochs, stopping.BestEpoch, stopReason);
+            return new TrainedNetwork(network, trainingDevice, epochs, stopping.BestEpoch, stopReason);
         }
         catch
         {
@@ -154,6 +154,43 @@ public static class TabularTrainer
         {
             DisposeAll(best);
         }
+    }
+
+    /// <summary>
+    /// A fresh network for <paramref name="data"/>, its preprocessing fitted on the fit rows only: a
+    /// tabular MLP (medians, means, SDs, categorical levels), or a CNN for signals and images
+    /// (per-channel mean and SD, <see cref="ChannelStatistics"/>).
+    /// </summary>
+    internal static IClassifierNetwork CreateNetwork(TrainingData data, float[] fitRows, int fitCount, TrainingOptions options)
+    {
+        int classes = data.ClassNames.Count;
+        var architecture = options.Architecture;
+        if (data.Input is not { } input)
+            return new TabularClassifier(FeatureStatistics.FromRows(fitRows, data.ExampleSize, data.CategoricalColumns), architecture.Hidden,
+                classes, architecture.Dropout);
+        var fitted = ChannelStatistics.Fit(input, fitRows, fitCount) with { SamplingRateHz = options.Input.SamplingRate };
+        var kernel = architecture.Kernel ?? ConvArchitecture.Default(input.Kind).KernelSize;
+        return new ConvClassifier(fitted, new ConvArchitecture(architecture.Conv, kernel, architecture.Dropout), classes);
+    }
+
+    /// <summary>The transforms of --augment for this network, and the tensors they hold (disposed with it).</summary>
+    private sealed class AugmentationSteps(IReadOnlyList<IBatchTransform> transforms, params Tensor?[] held) : IDisposable
+    {
+        public IReadOnlyList<IBatchTransform> Transforms { get; } = transforms;
+
+        public void Dispose()
+        {
+            foreach (var t in held) t?.Dispose();
+        }
+    }
+
+    private static AugmentationSteps Augmentations(IClassifierNetwork network, TrainingData data, TrainingOptions options)
+    {
+        var chain = AugmentationChain.Parse(options.Augmentation.Chain);
+        if (network is not TabularClassifier tabular) return new(chain.Build(null));
+        var imputed = tabular.Preprocessing.ImputedStandardised.detach();
+        var numericMask = tabular.Preprocessing.Categorical.Count > 0 ? tabular.Preprocessing.NumericMask.detach() : null;
+        return new(chain.Build(imputed, numericMask), imputed, numericMask);
     }
 
     /// <summary>
@@ -179,10 +216,10 @@ public static class TabularTrainer
     /// One pass over the fit rows in shuffled mini-batches: each batch is preprocessed, augmented (the
     /// chain, in order), then mixed when mixup is on (soft-target loss), else scored with the smoothed loss.
     /// </summary>
-    private static double TrainOneEpoch(TabularClassifier model, optim.Optimizer optimizer, CrossEntropyLoss loss,
+    private static double TrainOneEpoch(IClassifierNetwork model, optim.Optimizer optimizer, CrossEntropyLoss loss,
         IReadOnlyList<IBatchTransform> augmentations, Mixup? mixup, Tensor x, Tensor y, long[] order, Random shuffle, int batchSize, Device device)
     {
-        model.train();
+        model.Module.train();
         shuffle.Shuffle(order);
         double sum = 0;
         for (int start = 0; start < order.Length; start += batchSize)
@@ -191,7 +228,7 @@ public static class TabularTrainer
             long[] batch = order[start..Math.Min(start + batchSize, order.Length)];
             var index = tensor(batch).to(device);
             optimizer.zero_grad();
-            var features = model.Preprocessing.forward(x.index_select(0, index));
+            var features = model.Preprocess(x.index_select(0, index));
             foreach (var transform in augmentations) features = transform.Apply(features);
             var labels = y.index_select(0, index);
             Tensor value;
@@ -209,7 +246,7 @@ public static class TabularTrainer
     }
 
     /// <summary>Log loss and AUROC (one-vs-rest macro for multiclass; null when undefined) of the raw logits on the early-stopping rows.</summary>
-    private static (double Loss, double? Auroc) Validate(TabularClassifier model, Tensor x, Tensor y, int[] labels, TrainingData data)
+    private static (double Loss, double? Auroc) Validate(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y, int[] labels, TrainingData data)
     {
         model.eval();
         using var scope = NewDisposeScope();
@@ -223,7 +260,7 @@ public static class TabularTrainer
     }
 
     /// <summary>state_dict() hands out the live tensors: keep detached copies for the restore.</summary>
-    private static Dictionary<string, Tensor> Snapshot(TabularClassifier model) =>
+    private static Dictionary<string, Tensor> Snapshot(nn.Module model) =>
         model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
 
     private static void DisposeAll(Dictionary<string, Tensor>? tensors)

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Harness.Tests.Trainer;
 
 [Collection(NativeCollection.Name)]
-public sealed class TabularTrainerTests
+public sealed class NetworkTrainerTests
 {
     private static TabularClassifier SmallModel(int features = 3, int classes = 2)
     {
@@ -26,7 +26,7 @@ public sealed class TabularTrainerTests
         double eps = 0.2;
         float[,] logits = { { 2f, 0.5f, -1f }, { 0.1f, 0.2f, 3f } };
         long[] targets = [0, 1];
-        using var loss = TabularTrainer.CreateTrainingLoss(new TrainingOptions { Targets = new() { LabelSmoothing = eps } });
+        using var loss = NetworkTrainer.CreateTrainingLoss(new TrainingOptions { Targets = new() { LabelSmoothing = eps } });
 
         // When the trainer's loss evaluates them
         double actual = loss.forward(tensor(logits), tensor(targets)).item<float>();
@@ -49,7 +49,7 @@ public sealed class TabularTrainerTests
         // Given a model whose gradients are all exactly zero (so Adam's own step is zero)
         using var model = SmallModel();
         var options = new TrainingOptions { Optimiser = new() { LearningRate = 0.1, WeightDecay = 0.5 } };
-        using var optimizer = TabularTrainer.CreateOptimizer(model, options);
+        using var optimizer = NetworkTrainer.CreateOptimizer(model, options);
         var before = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
         optimizer.zero_grad();
         (model.forward(zeros(2, 3)).sum() * 0).backward();
@@ -75,7 +75,7 @@ public sealed class TabularTrainerTests
         using var model = nn.Sequential(("linear", nn.Linear(3, 4)), ("norm", nn.BatchNorm1d(4)));
         using (no_grad()) foreach (var p in model.parameters()) p.uniform_(0.5, 1.5);
         var options = new TrainingOptions { Optimiser = new() { LearningRate = 0.1, WeightDecay = 0.5 } };
-        using var optimizer = TabularTrainer.CreateOptimizer(model, options);
+        using var optimizer = NetworkTrainer.CreateOptimizer(model, options);
         var before = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
         optimizer.zero_grad();
         foreach (var p in model.parameters()) p.grad = zeros_like(p);
@@ -136,7 +136,7 @@ public sealed class TabularTrainerTests
         // When the restored model's validation loss (uncalibrated) is recomputed from scratch on its early-stopping rows
         var data = outcome.Data;
         var rows = outcome.Folds.Single().EarlyStopping;
-        var p = outcome.Network.Model.PredictProbabilities(data.FeatureRows(rows), data.FeatureCount, CPU, calibrated: false);
+        var p = outcome.Network.Model.PredictProbabilities(data.ExampleRows(rows), data.ExampleSize, CPU, calibrated: false);
         double logLoss = rows.Select((r, i) => -Math.Log(p[i * 2 + data.Labels[r]])).Average();
 
         // Then it is the best epoch's loss, not the last epoch's
