@@ -49,6 +49,10 @@ public static class HarnessApp
                 .WithExample("demo");
             config.AddCommand<TrainCommand>("train")
                 .WithExample("train", "--site", "sites/heart/cleveland", "--site", "sites/heart/hungary", "--positive-class", "disease", "--out", "runs/heart");
+            config.AddCommand<SynthCommand>(SynthCommand.Name)
+                .WithExample(SynthCommand.Name, "ecg", "--out", "synth/ecg", "--device-change", "2021")
+                .WithExample(SynthCommand.Name, "image", "--out", "synth/images", "--shortcut")
+                .WithExample(SynthCommand.Name, "tabular", "--out", "synth/heart", "--rows", "1000000", "--drift", "0.2");
 #endif
             config.AddCommand<ValidateCommand>("validate")
                 .WithExample("validate", "--model", "runs/heart/model.onnx", "--site", "sites/heart/switzerland", "--site", "sites/heart/va-long-beach", "--out", "runs/heart-validation")
@@ -100,6 +104,7 @@ public static class HarnessApp
 #if !HARNESS_VALIDATOR
         ["demo"] = typeof(DemoSettings),
         ["train"] = typeof(TrainSettings),
+        [SynthCommand.Name] = typeof(SynthSettings),
 #endif
         ["validate"] = typeof(ValidateSettings),
         ["report"] = typeof(ReportSettings),
