@@ -197,7 +197,7 @@ public sealed record SplitOptions
 /// <summary>Training-only augmentation of each batch on the device.</summary>
 public sealed record AugmentationOptions
 {
-    /// <summary>"noise:SD" (numeric features only), "missing:P", comma-separated and applied in order, or "none".</summary>
+    /// <summary>Steps NAME:ARGUMENTS for the input kind (see <see cref="Augmentation.AugmentationChain"/>), comma-separated and applied in order, or "none".</summary>
     public string Chain { get; init; } = TrainingOptions.Defaults.Augment;
 }
 

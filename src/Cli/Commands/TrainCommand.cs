@@ -115,7 +115,7 @@ internal sealed class TrainSettings : CommandSettings
     public string LrSchedule { get; init; } = Defaults.LrSchedule;
 
     [CommandOption("--augment <SPEC>"), DefaultValue(Defaults.Augment)]
-    [Description("Training-only augmentation of each batch on the device, in order: noise:SD (Gaussian noise on standardised numeric features; one-hot columns are left alone), missing:P (each value set to its imputed value with probability P), comma-separated, or none.")]
+    [Description("Training-only augmentation of each batch on the device, steps applied in order, comma-separated, or none. Tabular: noise:SD (Gaussian noise on standardised numeric features; one-hot columns are left alone), missing:P (each value set to its imputed value with probability P). Signals (raw units): noise:SD, scale:LO-HI, shift:MAX (samples), wander:AMP@F1-F2 (Hz), powerline:AMP@HZ (50 or 60). Images: flip:P, rotate:DEG, jitter:B/C (brightness/contrast), crop:PAD (pixels).")]
     public string Augment { get; init; } = Defaults.Augment;
 
     [CommandOption("--mixup <ALPHA>"), DefaultValue(Defaults.Mixup)]
