@@ -122,6 +122,10 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Mixup: each batch mixed with itself reversed, lambda ~ Beta(ALPHA, ALPHA), targets mixed the same way (label smoothing applies to both); 0 disables.")]
     public double Mixup { get; init; }
 
+    [CommandOption("--cutmix <ALPHA>"), DefaultValue(Defaults.CutMix)]
+    [Description("CutMix (signal and image models): each example's random box (a time segment for signals) replaced by the same box of its partner in the batch reversed, lambda ~ Beta(ALPHA, ALPHA), targets weighted by the box's area; with --mixup too, each batch gets one of the two at random; 0 disables.")]
+    public double CutMix { get; init; }
+
     [CommandOption("--categorical <COLUMNS>")]
     [Description("Features holding integer category codes (e.g. cp,thal), comma-separated: each is one-hot encoded inside the model, one column per level seen in the rows trained on; a level training never saw counts as missing (all zeros), and 'harness validate' warns of it.")]
     public string? Categorical { get; init; }
@@ -180,6 +184,7 @@ internal sealed class TrainSettings : CommandSettings
             {
                 LabelSmoothing = Pick("--label-smoothing", () => LabelSmoothing, start.Targets.LabelSmoothing),
                 Mixup = Pick("--mixup", () => Mixup, start.Targets.Mixup),
+                CutMix = Pick("--cutmix", () => CutMix, start.Targets.CutMix),
             },
             Calibration = start.Calibration with { Method = Pick("--calibration", () => Calibration, start.Calibration.Method) },
             Seed = Pick("--seed", () => Seed, start.Seed),
@@ -210,7 +215,7 @@ internal sealed class TrainSettings : CommandSettings
         ("early_stopping.monitor", "--monitor"), ("early_stopping.patience", "--patience"),
         ("early_stopping.min_delta", "--min-delta"), ("early_stopping.min_epochs", "--min-epochs"),
         ("split.cv", "--cv"), ("split.validation_fraction", "--validation-fraction"), ("augmentation.chain", "--augment"),
-        ("targets.label_smoothing", "--label-smoothing"), ("targets.mixup", "--mixup"), ("calibration.method", "--calibration"),
+        ("targets.label_smoothing", "--label-smoothing"), ("targets.mixup", "--mixup"), ("targets.cutmix", "--cutmix"), ("calibration.method", "--calibration"),
         ("seed", "--seed"), ("positive_class", "--positive-class"), ("device", "--device"), ("threads", "--threads"), ("threshold", "--threshold"),
         ("from", "--from"), ("until", "--until"), ("categorical", "--categorical"),
     ];
