@@ -64,7 +64,11 @@ public static class TrainingConfigFile
     private static IEnumerable<System.Reflection.PropertyInfo> Settable(Type type) =>
         type.GetProperties().Where(p => p.CanWrite && !p.IsDefined(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), false));
 
-    private static string Name(System.Reflection.PropertyInfo p) => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name);
+    /// <summary>The setting's name in the file: its [JsonPropertyName] where it has one ("cutmix"), else snake_case.</summary>
+    private static string Name(System.Reflection.PropertyInfo p) =>
+        p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false) is [System.Text.Json.Serialization.JsonPropertyNameAttribute named]
+            ? named.Name
+            : JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name);
 
     private static System.Reflection.PropertyInfo? Setting(Type type, string name) => Settable(type).FirstOrDefault(p => Name(p) == name);
 

@@ -29,6 +29,7 @@ public sealed record TrainingOptions
         public const int MinEpochs = 1;
         public const string LrSchedule = ConstantLr;
         public const double Mixup = 0;
+        public const double CutMix = 0;
         public const string Cv = "kfold:5";
         public const string Calibration = TemperatureCalibration;
     }
@@ -125,6 +126,7 @@ public sealed record TrainingOptions
         Check(Optimiser.Schedule is ConstantLr or CosineLr or PlateauLr, "optimiser.schedule", $"{ConstantLr}, {CosineLr} or {PlateauLr}");
         Check(Targets.LabelSmoothing is >= 0 and < 1, "targets.label_smoothing", "in [0, 1)");
         Check(Targets.Mixup is >= 0 and <= 10, "targets.mixup", "from 0 (off) to 10");
+        Check(Targets.CutMix is >= 0 and <= 10, "targets.cutmix", "from 0 (off) to 10");
         Check(EarlyStopping.Patience >= 1, "early_stopping.patience", "at least 1");
         Check(EarlyStopping.MinDelta >= 0 && double.IsFinite(EarlyStopping.MinDelta), "early_stopping.min_delta", "zero or positive");
         Check(EarlyStopping.Monitor is ValidationLoss or ValidationAuroc, "early_stopping.monitor", $"{ValidationLoss} or {ValidationAuroc}");
@@ -223,11 +225,11 @@ public sealed record SplitOptions
 /// <summary>Training-only augmentation of each batch on the device.</summary>
 public sealed record AugmentationOptions
 {
-    /// <summary>"noise:SD" (numeric features only), "missing:P", comma-separated and applied in order, or "none".</summary>
+    /// <summary>Steps NAME:ARGUMENTS for the input kind (see <see cref="Augmentation.AugmentationChain"/>), comma-separated and applied in order, or "none".</summary>
     public string Chain { get; init; } = TrainingOptions.Defaults.Augment;
 }
 
-/// <summary>What the loss compares the network's output with: smoothed labels, mixed by mixup.</summary>
+/// <summary>What the loss compares the network's output with: smoothed labels, mixed by mixup or CutMix.</summary>
 public sealed record TargetOptions
 {
     /// <summary>Label smoothing epsilon (PyTorch semantics: eps spread over all classes).</summary>
@@ -235,6 +237,13 @@ public sealed record TargetOptions
 
     /// <summary>Mixup's Beta(alpha, alpha) parameter; 0 disables mixup.</summary>
     public double Mixup { get; init; } = TrainingOptions.Defaults.Mixup;
+
+    /// <summary>
+    /// CutMix's Beta(alpha, alpha) parameter (signal and image inputs); 0 disables CutMix. With mixup
+    /// also on, each batch gets one of the two, chosen with probability 0.5 (see <see cref="Augmentation.BatchMixing"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonPropertyName("cutmix")]
+    public double CutMix { get; init; } = TrainingOptions.Defaults.CutMix;
 }
 
 /// <summary>How the exported probabilities are calibrated.</summary>

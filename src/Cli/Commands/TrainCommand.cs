@@ -127,12 +127,16 @@ internal sealed class TrainSettings : CommandSettings
     public string LrSchedule { get; init; } = Defaults.LrSchedule;
 
     [CommandOption("--augment <SPEC>"), DefaultValue(Defaults.Augment)]
-    [Description("Training-only augmentation of each batch on the device, in order: noise:SD (Gaussian noise on standardised numeric features; one-hot columns are left alone), missing:P (each value set to its imputed value with probability P), comma-separated, or none.")]
+    [Description("Training-only augmentation of each batch on the device, steps applied in order, comma-separated, or none. Tabular: noise:SD (Gaussian noise on standardised numeric features; one-hot columns are left alone), missing:P (each value set to its imputed value with probability P). Signals (raw units): noise:SD, scale:LO-HI, shift:MAX (samples), wander:AMP@F1-F2 (Hz), powerline:AMP@HZ (50 or 60). Images: flip:P, rotate:DEG, jitter:B/C (brightness/contrast), crop:PAD (pixels).")]
     public string Augment { get; init; } = Defaults.Augment;
 
     [CommandOption("--mixup <ALPHA>"), DefaultValue(Defaults.Mixup)]
     [Description("Mixup: each batch mixed with itself reversed, lambda ~ Beta(ALPHA, ALPHA), targets mixed the same way (label smoothing applies to both); 0 disables.")]
     public double Mixup { get; init; }
+
+    [CommandOption("--cutmix <ALPHA>"), DefaultValue(Defaults.CutMix)]
+    [Description("CutMix (signal and image models): each example's random box (a time segment for signals) replaced by the same box of its partner in the batch reversed, lambda ~ Beta(ALPHA, ALPHA), targets weighted by the box's area; with --mixup too, each batch gets one of the two at random; 0 disables.")]
+    public double CutMix { get; init; }
 
     [CommandOption("--categorical <COLUMNS>")]
     [Description("Features holding integer category codes (e.g. cp,thal), comma-separated: each is one-hot encoded inside the model, one column per level seen in the rows trained on; a level training never saw counts as missing (all zeros), and 'harness validate' warns of it.")]
@@ -195,6 +199,7 @@ internal sealed class TrainSettings : CommandSettings
             {
                 LabelSmoothing = Pick("--label-smoothing", () => LabelSmoothing, start.Targets.LabelSmoothing),
                 Mixup = Pick("--mixup", () => Mixup, start.Targets.Mixup),
+                CutMix = Pick("--cutmix", () => CutMix, start.Targets.CutMix),
             },
             Calibration = start.Calibration with { Method = Pick("--calibration", () => Calibration, start.Calibration.Method) },
             Seed = Pick("--seed", () => Seed, start.Seed),
@@ -226,7 +231,7 @@ internal sealed class TrainSettings : CommandSettings
         ("early_stopping.monitor", "--monitor"), ("early_stopping.patience", "--patience"),
         ("early_stopping.min_delta", "--min-delta"), ("early_stopping.min_epochs", "--min-epochs"),
         ("split.cv", "--cv"), ("split.validation_fraction", "--validation-fraction"), ("augmentation.chain", "--augment"),
-        ("targets.label_smoothing", "--label-smoothing"), ("targets.mixup", "--mixup"), ("calibration.method", "--calibration"),
+        ("targets.label_smoothing", "--label-smoothing"), ("targets.mixup", "--mixup"), ("targets.cutmix", "--cutmix"), ("calibration.method", "--calibration"),
         ("seed", "--seed"), ("positive_class", "--positive-class"), ("device", "--device"), ("threads", "--threads"), ("threshold", "--threshold"),
         ("from", "--from"), ("until", "--until"), ("categorical", "--categorical"),
     ];
