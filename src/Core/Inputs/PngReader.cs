@@ -17,6 +17,7 @@ public sealed record PngImage(int Width, int Height, int Channels, int BitDepth,
 /// </summary>
 public static class PngReader
 {
+    /// <summary>Reads a PNG file; what it cannot read is an <see cref="InputException"/> naming the file.</summary>
     public static PngImage Read(string path)
     {
         string shown = PathDisplay.Of(path);
@@ -27,6 +28,7 @@ public static class PngReader
     /// <summary>Reads a PNG held in memory; <paramref name="shownAs"/> names it in errors.</summary>
     public static PngImage Read(ReadOnlySpan<byte> png, string? shownAs = null) => Read(png.ToArray(), png.Length, shownAs);
 
+    /// <summary>Reads a PNG from the rest of <paramref name="png"/>; <paramref name="shownAs"/> names it in errors.</summary>
     public static PngImage Read(Stream png, string? shownAs = null)
     {
         using var copy = new MemoryStream();
