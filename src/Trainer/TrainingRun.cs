@@ -25,6 +25,7 @@ public static class TrainingRun
         if (data.Input?.Kind == Harness.Core.Inputs.InputKind.Signal && options.Input.SamplingRate is null)
             throw new InputException("the training sites hold signals, whose files carry no sampling rate, and input.sampling_rate is not given.",
                 "Give the signals' samples per second with input.sampling_rate (for example 250); the model card records it.");
+        CheckRegularisers(data, options);
         var scheme = CrossValidation.Parse(options.Split.Cv);
         var folds = Folds.Make(data.SplitKeys, scheme, options.Split.ValidationFraction, options.Seed);
 
@@ -78,6 +79,19 @@ public static class TrainingRun
             final?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The augmentation chain and batch mixing checked against what the examples are, before any
+    /// training: a step of another kind (flip:0.5 on tabular rows), a frequency at or above the signals'
+    /// Nyquist rate, a crop as large as the images, CutMix on tabular rows.
+    /// </summary>
+    private static void CheckRegularisers(TrainingData data, TrainingOptions options)
+    {
+        var kind = data.Input?.Kind ?? Harness.Core.Inputs.InputKind.Tabular;
+        var chain = Harness.Trainer.Augmentation.AugmentationChain.Parse(options.Augmentation.Chain, kind);
+        if (data.Input is { } input) chain.Build(input with { SamplingRateHz = options.Input.SamplingRate });
+        Harness.Trainer.Augmentation.BatchMixing.From(options.Targets, kind, data.ClassNames.Count, options.Seed);
     }
 
     /// <summary>Each fold's network starts from its own seed; the holdout network is the exported one, so it keeps the run's seed.</summary>

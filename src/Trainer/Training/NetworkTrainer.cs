@@ -1,4 +1,5 @@
 using Harness.Core;
+using Harness.Core.Inputs;
 using Harness.Trainer.Augmentation;
 using Harness.Trainer.Data;
 using Harness.Trainer.Model;
@@ -84,7 +85,7 @@ public static class NetworkTrainer
         using var smoothedLoss = CreateTrainingLoss(options);
 
         using var augmentations = Augmentations(network, data, options);
-        var mixup = options.Targets.Mixup > 0 ? new Mixup(options.Targets.Mixup, data.ClassNames.Count, options.Targets.LabelSmoothing, new Random(options.Seed ^ 0x5EED)) : null;
+        var mixing = BatchMixing.From(options.Targets, data.Input?.Kind ?? InputKind.Tabular, data.ClassNames.Count, options.Seed);
         var stop = options.EarlyStopping;
         bool byAuroc = stop.Monitor == TrainingOptions.ValidationAuroc;
         var stopping = new EarlyStopping(stop.Patience, stop.MinDelta, maximise: byAuroc, stop.MinEpochs,
@@ -104,7 +105,7 @@ public static class NetworkTrainer
                 cancellation.ThrowIfCancellationRequested();
                 double learningRate = fixedRates?[epoch - 1] ?? schedule.Rate(epoch, stopping.EpochsWithoutImprovement);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
-                double trainLoss = TrainOneEpoch(network, optimizer, smoothedLoss, augmentations.Transforms, mixup, xTrain, yTrain, order, shuffle, options.Optimiser.BatchSize, device);
+                double trainLoss = TrainOneEpoch(network, optimizer, smoothedLoss, augmentations.Transforms, mixing, xTrain, yTrain, order, shuffle, options.Optimiser.BatchSize, device);
                 if (earlyStopping is null)
                 {
                     epochs.Add(new EpochRecord(epoch, trainLoss, null, false) { LearningRate = learningRate });
@@ -186,8 +187,8 @@ public static class NetworkTrainer
 
     private static AugmentationSteps Augmentations(IClassifierNetwork network, TrainingData data, TrainingOptions options)
     {
-        var chain = AugmentationChain.Parse(options.Augmentation.Chain);
-        if (network is not TabularClassifier tabular) return new(chain.Build(null));
+        var chain = AugmentationChain.Parse(options.Augmentation.Chain, data.Input?.Kind ?? InputKind.Tabular);
+        if (network is not TabularClassifier tabular) return new(chain.Build(((ConvClassifier)network).Input));
         var imputed = tabular.Preprocessing.ImputedStandardised.detach();
         var numericMask = tabular.Preprocessing.Categorical.Count > 0 ? tabular.Preprocessing.NumericMask.detach() : null;
         return new(chain.Build(imputed, numericMask), imputed, numericMask);
@@ -217,7 +218,7 @@ public static class NetworkTrainer
     /// chain, in order), then mixed when mixup is on (soft-target loss), else scored with the smoothed loss.
     /// </summary>
     private static double TrainOneEpoch(IClassifierNetwork model, optim.Optimizer optimizer, CrossEntropyLoss loss,
-        IReadOnlyList<IBatchTransform> augmentations, Mixup? mixup, Tensor x, Tensor y, long[] order, Random shuffle, int batchSize, Device device)
+        IReadOnlyList<IBatchTransform> augmentations, BatchMixing? mixing, Tensor x, Tensor y, long[] order, Random shuffle, int batchSize, Device device)
     {
         model.Module.train();
         shuffle.Shuffle(order);
@@ -232,10 +233,10 @@ public static class NetworkTrainer
             foreach (var transform in augmentations) features = transform.Apply(features);
             var labels = y.index_select(0, index);
             Tensor value;
-            if (mixup is null) value = loss.forward(model.FromPreprocessed(features), labels);
+            if (mixing is null) value = loss.forward(model.FromPreprocessed(features), labels);
             else
             {
-                var (mixed, targets) = mixup.Mix(features, labels, mixup.Draw());
+                var (mixed, targets) = mixing.Mix(features, labels);
                 value = Mixup.SoftTargetLoss(model.FromPreprocessed(mixed), targets);
             }
             value.backward();
