@@ -20,9 +20,10 @@ internal static class OnnxEmitters
             graph.Constant($"{name}_std", n.Std)], $"{name}_scaled"),
         Convolution conv => Conv(graph, name, conv, input),
         BatchNorm norm => BatchNormalization(graph, name, norm, input),
-        MaxPool1d pool => MaxPool(graph, name, input, [pool.kernel_size], pool.stride is { } s ? [s] : null, pool.padding is { } p ? [p] : null,
-            pool.dilation is { } d ? [d] : null, pool.ceil_mode),
-        MaxPool2d pool => MaxPool(graph, name, input, pool.kernel_size, pool.stride, pool.padding, pool.dilation, pool.ceil_mode),
+        // ceil_mode is left to the error below: PyTorch drops a last window that would start in the right padding, ONNX does not.
+        MaxPool1d { ceil_mode: false } pool => MaxPool(graph, name, input, [pool.kernel_size], pool.stride is { } s ? [s] : null,
+            pool.padding is { } p ? [p] : null, pool.dilation is { } d ? [d] : null),
+        MaxPool2d { ceil_mode: false } pool => MaxPool(graph, name, input, pool.kernel_size, pool.stride, pool.padding, pool.dilation),
         AdaptiveAvgPool1d { output_size: 1 } => graph.Node("GlobalAveragePool", [input], name),
         AdaptiveAvgPool2d pool when pool.output_size.All(s => s == 1) => graph.Node("GlobalAveragePool", [input], name),
         Flatten { start_dim: 1, end_dim: -1 } => graph.Node("Flatten", [input], name, OnnxGraph.Int("axis", 1)),
@@ -64,13 +65,13 @@ internal static class OnnxEmitters
             name, OnnxGraph.FloatAttribute("epsilon", (float)norm.eps));
     }
 
-    /// <summary>Max pooling; padding (with -infinity, as both define it) begins and ends each spatial axis alike.</summary>
-    private static string MaxPool(OnnxGraph graph, string name, string input, long[] kernel, long[]? stride, long[]? padding, long[]? dilation, bool ceilMode)
+    /// <summary>Max pooling, output sizes rounded down; padding (ignored by the maximum in both) begins and ends each spatial axis alike.</summary>
+    private static string MaxPool(OnnxGraph graph, string name, string input, long[] kernel, long[]? stride, long[]? padding, long[]? dilation)
     {
         long[] pads = padding ?? new long[kernel.Length];
         return graph.Node("MaxPool", [input], name,
             OnnxGraph.Ints("kernel_shape", kernel), OnnxGraph.Ints("strides", stride ?? kernel), OnnxGraph.Ints("pads", [.. pads, .. pads]),
-            OnnxGraph.Ints("dilations", dilation ?? [.. kernel.Select(_ => 1L)]), OnnxGraph.Int("ceil_mode", ceilMode ? 1 : 0));
+            OnnxGraph.Ints("dilations", dilation ?? [.. kernel.Select(_ => 1L)]), OnnxGraph.Int("ceil_mode", 0));
     }
 
     /// <summary>

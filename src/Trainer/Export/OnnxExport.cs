@@ -41,7 +41,7 @@ public static class OnnxExport
         string what = kind.ToString().ToLowerInvariant();
         int classCount = card.ClassNames.Count;
         var graph = new OnnxGraph($"harness_{what}_classifier",
-            $"{InputChain(kind)} -> {string.Join(" -> ", model.Blocks.Select(b => b.Name))} -> logits -> / temperature -> softmax -> probabilities.",
+            $"{Chain(kind, card)} -> {string.Join(" -> ", model.Blocks.Skip(1).Select(b => b.Name))} -> logits -> / temperature -> softmax -> probabilities.",
             ModelContract.OpsetVersion);
         string x = graph.Input(ModelContract.InputName(kind), shape, input is null ? FeaturesDescription(card) : ExampleDescription(input));
         foreach (var (name, block) in model.Blocks) x = OnnxEmitters.Emit(graph, name, block, x);
@@ -58,12 +58,13 @@ public static class OnnxExport
         return onnx;
     }
 
-    /// <summary>What the graph reads, and what its first block does with it.</summary>
-    private static string InputChain(InputKind kind) => kind switch
+    /// <summary>What the graph reads, and its first block ("preprocess" or "normalise") with what it does.</summary>
+    private static string Chain(InputKind kind, ModelCard card) => kind switch
     {
-        InputKind.Tabular => "Raw manifest features (NaN = missing) -> median imputation, standardisation, one-hot encoding",
-        InputKind.Signal => "Decoded signals [batch, channels, samples] -> per-channel (x - mean) / std",
-        _ => "Decoded images [batch, channels, height, width] in [0, 1] -> per-channel (x - mean) / std",
+        InputKind.Tabular => "Raw manifest features (NaN = missing) -> preprocess (median imputation, standardisation"
+            + (card.CategoricalLevels is { Count: > 0 } ? ", one-hot encoding)" : ")"),
+        InputKind.Signal => "Decoded signals [batch, channels, samples] -> normalise (per-channel (x - mean) / std)",
+        _ => "Decoded images [batch, channels, height, width] in [0, 1] -> normalise (per-channel (x - mean) / std)",
     };
 
     private static string FeaturesDescription(ModelCard card)

@@ -170,8 +170,10 @@ public sealed class ConvEmitterTests
         string x = graph.Input("x", [3, 8], "");
         using var adaptive = nn.AdaptiveAvgPool1d(2);
         using var partial = nn.Flatten(start_dim: 2);
+        using var ceiling = nn.MaxPool1d(2, 2, ceil_mode: true);
         Assert.Throws<NotSupportedException>(() => OnnxEmitters.Emit(graph, "a", adaptive, x));
         Assert.Throws<NotSupportedException>(() => OnnxEmitters.Emit(graph, "f", partial, x));
+        Assert.Throws<NotSupportedException>(() => OnnxEmitters.Emit(graph, "c", ceiling, x));
     }
 
     [Theory]
