@@ -1,3 +1,5 @@
+using Harness.Core.Inputs;
+
 namespace Harness.Core.ModelCards;
 
 /// <summary>The shape every Harness ONNX model has, whichever trainer made it.</summary>
@@ -6,12 +8,27 @@ public static class ModelContract
     /// <summary>float32 [batch, F]: raw manifest values in <see cref="ModelCard.FeatureNames"/> order, NaN for missing.</summary>
     public const string FeaturesInput = "features";
 
-    /// <summary>The graph input's name for a model with this input (null: tabular, <see cref="FeaturesInput"/>).</summary>
-    public static string InputOf(Inputs.InputSpec? input) => input?.Kind switch
+    /// <summary>
+    /// float32 [batch, C, L]: signals as the decoder for the model's <see cref="InputSpec"/> gives them,
+    /// channels in <see cref="InputSpec.Channels"/> order, <see cref="InputSpec.Length"/> samples each,
+    /// not normalised (the graph applies the spec's per-channel normalisation).
+    /// </summary>
+    public const string SignalInput = "signal";
+
+    /// <summary>
+    /// float32 [batch, C, H, W]: images as the decoder for the model's <see cref="InputSpec"/> gives them
+    /// (scaled to [0, 1]), channels in <see cref="InputSpec.Channels"/> order, not normalised (the graph
+    /// applies the spec's per-channel normalisation).
+    /// </summary>
+    public const string ImageInput = "image";
+
+    /// <summary>The graph input a model reading <paramref name="kind"/> has.</summary>
+    public static string InputName(InputKind kind) => kind switch
     {
-        null or Inputs.InputKind.Tabular => FeaturesInput,
-        Inputs.InputKind.Signal => "signal",
-        _ => "image",
+        InputKind.Tabular => FeaturesInput,
+        InputKind.Signal => SignalInput,
+        InputKind.Image => ImageInput,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown input kind."),
     };
 
     /// <summary>float32 [batch, C]: unnormalised class scores.</summary>

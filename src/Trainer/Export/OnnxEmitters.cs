@@ -1,4 +1,5 @@
 using Harness.Trainer.Model;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,6 +16,17 @@ internal static class OnnxEmitters
     public static string Emit(OnnxGraph graph, string name, nn.Module block, string input) => block switch
     {
         Preprocessing p => Preprocess(graph, name, p, input),
+        ChannelNormalisation n => graph.Node("Div", [graph.Node("Sub", [input, graph.Constant($"{name}_mean", n.Mean)], $"{name}_centred"),
+            graph.Constant($"{name}_std", n.Std)], $"{name}_scaled"),
+        Convolution conv => Conv(graph, name, conv, input),
+        BatchNorm norm => BatchNormalization(graph, name, norm, input),
+        // ceil_mode is left to the error below: PyTorch drops a last window that would start in the right padding, ONNX does not.
+        MaxPool1d { ceil_mode: false } pool => MaxPool(graph, name, input, [pool.kernel_size], pool.stride is { } s ? [s] : null,
+            pool.padding is { } p ? [p] : null, pool.dilation is { } d ? [d] : null),
+        MaxPool2d { ceil_mode: false } pool => MaxPool(graph, name, input, pool.kernel_size, pool.stride, pool.padding, pool.dilation),
+        AdaptiveAvgPool1d { output_size: 1 } => graph.Node("GlobalAveragePool", [input], name),
+        AdaptiveAvgPool2d pool when pool.output_size.All(s => s == 1) => graph.Node("GlobalAveragePool", [input], name),
+        Flatten { start_dim: 1, end_dim: -1 } => graph.Node("Flatten", [input], name, OnnxGraph.Int("axis", 1)),
         Linear linear => graph.Node("Gemm", [input, graph.Constant($"{name}_weight", linear.weight!), graph.Constant($"{name}_bias", linear.bias!)],
             name, OnnxGraph.Int("transB", 1)), // weight kept [out, in]
         ReLU => graph.Node("Relu", [input], name),
@@ -23,6 +35,44 @@ internal static class OnnxEmitters
         TemperatureScaling t => graph.Node("Div", [input, graph.Constant(name, t.Temperature)], $"{name}_scaled"),
         _ => throw new NotSupportedException($"No ONNX emitter for {block.GetType().Name} ('{name}')."),
     };
+
+    /// <summary>
+    /// A 1-D or 2-D convolution with explicit zero padding (pads: every spatial axis's start, then
+    /// every end, the same amount), its weights [O, I/groups, ..kernel] as they are.
+    /// </summary>
+    private static string Conv(OnnxGraph graph, string name, Convolution conv, string input)
+    {
+        if (conv.transposed || conv.padding_mode != PaddingModes.Zeros || conv.padding is not { } padding)
+            throw new NotSupportedException($"'{name}': only convolutions with explicit zero padding have an ONNX emitter.");
+        var inputs = new List<string> { input, graph.Constant($"{name}_weight", conv.weight) };
+        if (conv.bias is { } bias) inputs.Add(graph.Constant($"{name}_bias", bias));
+        return graph.Node("Conv", inputs, name,
+            OnnxGraph.Ints("kernel_shape", conv.weight.shape[2..]), OnnxGraph.Ints("strides", conv.stride), OnnxGraph.Ints("dilations", conv.dilation),
+            OnnxGraph.Ints("pads", [.. padding, .. padding]), OnnxGraph.Int("group", conv.groups));
+    }
+
+    /// <summary>
+    /// Inference-mode batch normalisation with the running statistics: (x - mean) / sqrt(var + eps) * weight + bias
+    /// per channel. The int64 num_batches_tracked buffer only counts training batches and is not read.
+    /// </summary>
+    private static string BatchNormalization(OnnxGraph graph, string name, BatchNorm norm, string input)
+    {
+        if (norm.running_mean is not { } mean || norm.running_var is not { } variance || norm.weight is not { } weight || norm.bias is not { } bias)
+            throw new NotSupportedException($"'{name}': only batch normalisation with running statistics and affine parameters has an ONNX emitter.");
+        return graph.Node("BatchNormalization",
+            [input, graph.Constant($"{name}_weight", weight), graph.Constant($"{name}_bias", bias),
+                graph.Constant($"{name}_running_mean", mean), graph.Constant($"{name}_running_var", variance)],
+            name, OnnxGraph.FloatAttribute("epsilon", (float)norm.eps));
+    }
+
+    /// <summary>Max pooling, output sizes rounded down; padding (ignored by the maximum in both) begins and ends each spatial axis alike.</summary>
+    private static string MaxPool(OnnxGraph graph, string name, string input, long[] kernel, long[]? stride, long[]? padding, long[]? dilation)
+    {
+        long[] pads = padding ?? new long[kernel.Length];
+        return graph.Node("MaxPool", [input], name,
+            OnnxGraph.Ints("kernel_shape", kernel), OnnxGraph.Ints("strides", stride ?? kernel), OnnxGraph.Ints("pads", [.. pads, .. pads]),
+            OnnxGraph.Ints("dilations", dilation ?? [.. kernel.Select(_ => 1L)]), OnnxGraph.Int("ceil_mode", 0));
+    }
 
     /// <summary>
     /// Numeric features: NaN -> training median, then (x - mean) / SD. With categorical features, the

@@ -21,6 +21,9 @@ internal sealed class OnnxGraph(string name, string doc, int opset)
         ["Gather"] = 1, ["Cast"] = 6, ["Concat"] = 4,
         ["Equal"] = 11, // before 11, Equal compared only integers and booleans, not floats
         ["Softmax"] = 13, // before 13, Softmax flattened its input to 2-D around the axis
+        ["Conv"] = 1, ["GlobalAveragePool"] = 1, ["Flatten"] = 1,
+        ["BatchNormalization"] = 9, // before 9, per-channel statistics needed spatial = 1
+        ["MaxPool"] = 10, // dilations and ceil_mode attributes
     };
 
     private const int Float = (int)TensorProto.Types.DataType.Float;
@@ -32,14 +35,20 @@ internal sealed class OnnxGraph(string name, string doc, int opset)
     public int Opset { get; } = opset;
 
     /// <summary>A float32 [batch, <paramref name="width"/>] graph input; returns its name.</summary>
-    public string Input(string input, int width, string description)
+    public string Input(string input, int width, string description) => Input(input, [width], description);
+
+    /// <summary>A float32 [batch, ..<paramref name="exampleShape"/>] graph input (batch symbolic, the rest fixed); returns its name.</summary>
+    public string Input(string input, long[] exampleShape, string description)
     {
-        _graph.Input.Add(BatchTensor(Claim(input, exact: true), width, description));
+        _graph.Input.Add(BatchTensor(Claim(input, exact: true), exampleShape, description));
         return input;
     }
 
     /// <summary>Declares the value <paramref name="output"/> a float32 [batch, <paramref name="width"/>] graph output.</summary>
-    public void Output(string output, int width, string description) => _graph.Output.Add(BatchTensor(output, width, description));
+    public void Output(string output, int width, string description) => Output(output, [width], description);
+
+    /// <summary>Declares the value <paramref name="output"/> a float32 [batch, ..<paramref name="exampleShape"/>] graph output.</summary>
+    public void Output(string output, long[] exampleShape, string description) => _graph.Output.Add(BatchTensor(output, exampleShape, description));
 
     /// <summary>
     /// An initializer holding <paramref name="value"/> (any rank, any device): int64 for an int64
@@ -125,11 +134,11 @@ internal sealed class OnnxGraph(string name, string doc, int opset)
         return candidate;
     }
 
-    private static ValueInfoProto BatchTensor(string value, int width, string description)
+    private static ValueInfoProto BatchTensor(string value, long[] exampleShape, string description)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
+        foreach (long size in exampleShape) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = size });
         return new ValueInfoProto
         {
             Name = value,

@@ -10,7 +10,7 @@ namespace Harness.Trainer.Model;
 /// imputation of NaNs, standardisation, one-hot encoding of categorical features), then an MLP (Linear-ReLU-Dropout blocks and a Linear
 /// head) producing logits. Training and export use these same blocks: the exporter walks them.
 /// </summary>
-public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
+public sealed class TabularClassifier : nn.Module<Tensor, Tensor>, IClassifierNetwork
 {
     private readonly Sequential blocks;
 
@@ -37,13 +37,19 @@ public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
 
     public Preprocessing Preprocessing { get; }
 
-    /// <summary>Applied to the logits before the softmax at inference (T = 1 until fitted); training's loss uses the raw logits.</summary>
+    public nn.Module<Tensor, Tensor> Module => this;
+
     public TemperatureScaling Calibration => calibration;
 
-    /// <summary>The blocks in forward order, with their names.</summary>
+    /// <summary>[F]: one row of raw features.</summary>
+    public long[] ExampleShape => [Preprocessing.FeatureCount];
+
     public IReadOnlyList<(string Name, nn.Module Block)> Blocks => blocks.named_children().ToList();
 
     public override Tensor forward(Tensor features) => blocks.forward(features);
+
+    /// <summary>The <see cref="Model.Preprocessing"/> block: imputation, standardisation, one-hot encoding.</summary>
+    public Tensor Preprocess(Tensor raw) => Preprocessing.forward(raw);
 
     /// <summary>The blocks after <see cref="Preprocessing"/> applied to already preprocessed features (where training augments and mixes).</summary>
     public Tensor FromPreprocessed(Tensor preprocessed)
@@ -54,21 +60,10 @@ public sealed class TabularClassifier : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Eval-mode logits for raw feature rows, row-major [rows, classes].</summary>
-    public float[] PredictLogits(float[] features, int featureCount, Device device)
-    {
-        eval();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        return forward(tensor(features, [features.Length / featureCount, featureCount]).to(device)).cpu().data<float>().ToArray();
-    }
+    public float[] PredictLogits(float[] features, int featureCount, Device device) =>
+        ClassifierInference.Logits(this, features, featureCount, device);
 
     /// <summary>Eval-mode class probabilities for raw feature rows, calibrated unless asked not to: the reference the ONNX export must match.</summary>
-    public float[] PredictProbabilities(float[] features, int featureCount, Device device, bool calibrated = true)
-    {
-        eval();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var logits = forward(tensor(features, [features.Length / featureCount, featureCount]).to(device));
-        return nn.functional.softmax(calibrated ? calibration.forward(logits) : logits, 1).cpu().data<float>().ToArray();
-    }
+    public float[] PredictProbabilities(float[] features, int featureCount, Device device, bool calibrated = true) =>
+        ClassifierInference.Probabilities(this, features, featureCount, device, calibrated);
 }

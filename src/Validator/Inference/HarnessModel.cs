@@ -20,7 +20,7 @@ public sealed class HarnessModel : IDisposable
 
     private HarnessModel(string path, string sha256, InferenceSession session, ModelCard card, DeviceChoice execution)
     {
-        _inputNames = [ModelContract.InputOf(card.Input)];
+        _inputNames = [ModelContract.InputName(card.InputKind)];
         _inputShape = [0, .. ExampleShape(card)];
         FilePath = path;
         Sha256 = sha256;
@@ -110,7 +110,7 @@ public sealed class HarnessModel : IDisposable
 
     private static void CheckContract(InferenceSession session, ModelCard card, string shown)
     {
-        string inputName = ModelContract.InputOf(card.Input);
+        string inputName = ModelContract.InputName(card.InputKind);
         long[] shape = ExampleShape(card);
         bool ok = session.InputMetadata.TryGetValue(inputName, out var input)
             && input.Dimensions.Length == shape.Length + 1 && input.Dimensions.Skip(1).Select(d => (long)d).SequenceEqual(shape)
