@@ -184,7 +184,7 @@ public static class TrainingRun
                 History("exported model", final.BestEpoch, final.Epochs),
             ]),
         };
-        var onnx = OnnxExport.Build(final.Model, card, card.Input);
+        var onnx = OnnxExport.Build(final.Model, card);
         var report = new TrainingReport
         {
             HarnessVersion = HarnessInfo.Version,

@@ -27,17 +27,18 @@ namespace Harness.Trainer.Export;
 public static class OnnxExport
 {
     /// <summary>
-    /// The model in eval mode as ONNX. <paramref name="input"/> describes a signal or image model's
-    /// input (graph input <see cref="ModelContract.SignalInput"/> or <see cref="ModelContract.ImageInput"/>);
-    /// null for a tabular model, whose input (<see cref="ModelContract.FeaturesInput"/>) the card's feature names describe.
+    /// The model in eval mode as ONNX. The card's <see cref="ModelCard.Input"/> describes a signal or image
+    /// model's input (graph input <see cref="ModelContract.SignalInput"/> or <see cref="ModelContract.ImageInput"/>);
+    /// a tabular model's input (<see cref="ModelContract.FeaturesInput"/>) is the card's feature names.
     /// </summary>
-    public static ModelProto Build(IClassifierNetwork model, ModelCard card, InputSpec? input = null)
+    public static ModelProto Build(IClassifierNetwork model, ModelCard card)
     {
         model.Module.eval();
-        var kind = input?.Kind ?? InputKind.Tabular;
+        var input = card.Input;
+        var kind = card.InputKind;
         long[] shape = input is null ? [card.FeatureNames.Count] : [.. input.Shape.Select(d => (long)d)];
         if (!shape.SequenceEqual(model.ExampleShape))
-            throw new ArgumentException($"The model reads examples of {string.Join(" x ", model.ExampleShape)}, the card and input spec describe {string.Join(" x ", shape)}.", nameof(input));
+            throw new ArgumentException($"The model reads examples of {string.Join(" x ", model.ExampleShape)}, the card describes {string.Join(" x ", shape)}.", nameof(card));
         string what = kind.ToString().ToLowerInvariant();
         int classCount = card.ClassNames.Count;
         var graph = new OnnxGraph($"harness_{what}_classifier",

@@ -93,7 +93,8 @@ public sealed class ConvExportTests(ITestOutputHelper log)
     {
         HarnessVersion = "test",
         CreatedUtc = DateTimeOffset.UnixEpoch,
-        FeatureNames = spec.Channels,
+        FeatureNames = [],
+        Input = spec,
         ClassNames = ["normal", "af", "other"],
         TrainingSites = [new TrainingSite("north", 100, "manifest-north")],
         Development = new DevelopmentEvaluation("test", 10, new Dictionary<string, int>(), new MetricSet()),
@@ -138,7 +139,7 @@ public sealed class ConvExportTests(ITestOutputHelper log)
         // When TorchSharp (eval mode) and ONNX Runtime score them, all together and one by one
         float[] torchP = model.PredictProbabilities(inputs, spec.Size, CPU);
         float[] torchLogits = model.PredictLogits(inputs, spec.Size, CPU);
-        using var session = Session(OnnxExport.Build(model, Card(spec), spec).ToByteArray());
+        using var session = Session(OnnxExport.Build(model, Card(spec)).ToByteArray());
         string input = ModelContract.InputName(kind);
         long[] shape = [Examples, .. model.ExampleShape];
         float[] batched = Run(session, input, inputs, shape, ModelContract.ProbabilitiesOutput);
@@ -191,7 +192,7 @@ public sealed class ConvExportTests(ITestOutputHelper log)
         // Given a signal model exported
         var spec = Spec(InputKind.Signal, 3, 250);
         using var model = TrainedLooking(spec, seed: 1);
-        var onnx = OnnxExport.Build(model, Card(spec), spec);
+        var onnx = OnnxExport.Build(model, Card(spec));
 
         // Then its input is "signal" [batch, 3, 250], its nodes are named after the blocks, in order,
         var input = onnx.Graph.Input.Single();
@@ -216,7 +217,7 @@ public sealed class ConvExportTests(ITestOutputHelper log)
     {
         using var model = new ConvClassifier(Spec(InputKind.Image, 1, 32, 32), ConvArchitecture.Default(InputKind.Image), Classes);
 
-        Assert.Throws<ArgumentException>(() => OnnxExport.Build(model, Card(Spec(InputKind.Image, 3, 32, 32)), Spec(InputKind.Image, 3, 32, 32)));
+        Assert.Throws<ArgumentException>(() => OnnxExport.Build(model, Card(Spec(InputKind.Image, 3, 32, 32))));
         Assert.Throws<ArgumentException>(() => model.PredictLogits(new float[2 * 1024], 512, CPU));
     }
 
@@ -228,7 +229,7 @@ public sealed class ConvExportTests(ITestOutputHelper log)
         {
             using var model = TrainedLooking(spec, seed: 2);
             string path = folder.Combine($"{spec.Kind}.onnx");
-            OnnxExport.Save(OnnxExport.Build(model, Card(spec), spec), path);
+            OnnxExport.Save(OnnxExport.Build(model, Card(spec)), path);
 
             var (exit, output) = IndependentChecks.CheckOnnx(path);
 

@@ -111,7 +111,7 @@ public sealed class CategoricalFeatureTests(CategoricalHeartFixture model, Heart
             onnx.Graph.Node.Select(n => n.OpType));
         Assert.Equal([32L, EncodedWidth], onnx.Graph.Initializer.Single(t => t.Name == "linear0_weight").Dims);
         Assert.Equal(13, onnx.Graph.Input.Single().Type.TensorType.Shape.Dim[1].DimValue); // the input stays the raw features
-        Assert.Equal(EncodedWidth, model.Outcome.Network.Tabular.Preprocessing.EncodedWidth);
+        Assert.Equal(EncodedWidth, model.Outcome.Network.Tabular!.Preprocessing.EncodedWidth);
 
         // The card, read back from the file, has the levels
         using var session = Session(model.ModelPath);
@@ -137,7 +137,7 @@ public sealed class CategoricalFeatureTests(CategoricalHeartFixture model, Heart
         // Independent recomputation from the training split's raw rows
         var data = model.Outcome.Data;
         var train = model.Outcome.ExportedFitRows;
-        var block = model.Outcome.Network.Tabular.Preprocessing;
+        var block = model.Outcome.Network.Tabular!.Preprocessing;
         float[] Column(int f) => train.Select(r => data.Features[r * data.ExampleSize + f]).Where(v => !float.IsNaN(v)).ToArray();
 
         foreach (var column in block.Categorical)
