@@ -14,12 +14,16 @@ namespace Harness.Cli.Commands;
 
 internal sealed class DemoSettings : CommandSettings
 {
+    [CommandOption("--modality <KIND>"), DefaultValue("tabular")]
+    [Description("tabular (the bundled heart cohorts), ecg (generated ECGs: a held-out site, and a new device in 2021) or image (generated images with a site-marker shortcut at the training sites only).")]
+    public string Modality { get; init; } = "tabular";
+
     [CommandOption("--sites <DIR>")]
-    [Description("The folder holding the heart sites (default: sites/heart in the repository).")]
+    [Description("tabular: the folder holding the heart sites (default: sites/heart in the repository). ecg, image: where the generated sites are written (default: runs/demo-MODALITY-sites).")]
     public string? Sites { get; init; }
 
     [CommandOption("--out <DIR>")]
-    [Description("Where to write the demo (default: runs/demo in the repository).")]
+    [Description("Where to write the demo (default: runs/demo, or runs/demo-ecg and runs/demo-image, in the repository).")]
     public string? Out { get; init; }
 
     [CommandOption("--force")]
@@ -51,6 +55,8 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
     public override int Execute(CommandContext context, DemoSettings settings, CancellationToken cancellation)
     {
         var device = DeviceOption.Parse(settings.Device);
+        string modality = settings.Modality.Trim().ToLowerInvariant();
+        if (modality != "tabular") return RunGenerated(GeneratedDemo.For(modality, device), settings, cancellation);
         string heart = settings.Sites ?? Path.Combine(RepositoryRoot(), "sites", "heart");
         var trainingSites = TrainingSites.Select(s => Path.Combine(heart, s)).ToList();
         var heldOutSites = HeldOutSites.Select(s => Path.Combine(heart, s)).ToList();
@@ -79,6 +85,36 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         return ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName), [.. heldOutSites, .. trainingSites],
             new ValidationOptions { Device = device, Subgroups = [SubgroupSpec.Parse("sex")] }, validate, cancellation, criteria,
             modelShownAs: Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName));
+    }
+
+    /// <summary>
+    /// A demo on a generated cohort: the sites are written first, as their own output folder (so
+    /// that every path the model card and the report record stays true), then trained on and validated.
+    /// </summary>
+    private int RunGenerated(GeneratedDemo demo, DemoSettings settings, CancellationToken cancellation)
+    {
+        string runs = Path.Combine(RepositoryRoot(), "runs");
+        string sites = settings.Sites ?? Path.Combine(runs, $"demo-{demo.Modality}-sites");
+        using var output = StagedOutputFolder.Begin(console, "demo", settings.Out ?? Path.Combine(runs, $"demo-{demo.Modality}"), settings.Force, [sites]);
+        console.MarkupLineInterpolated($"[bold]{demo.Story}[/]");
+        console.Write(new Rule($"[bold]0. Generate[/] {demo.Cohort.Sites} sites ('harness synth {demo.Modality}')").LeftJustified());
+        var cohort = SynthCommand.Generate(console, demo.Cohort, sites, settings.Force, cancellation);
+        foreach (string line in cohort.Story) console.MarkupLineInterpolated($"{line}");
+        var results = output.Write(() =>
+        {
+            console.Write(new Rule("[bold]1. Train[/] on " + string.Join(" + ", demo.TrainingSites)).LeftJustified());
+            string train = Directory.CreateDirectory(output.File(TrainFolder)).FullName;
+            TrainCommand.Train(console, demo.TrainingSites.Select(s => Path.Combine(sites, s)).ToList(), demo.Training, train, cancellation);
+            console.Write(new Rule("[bold]2. Validate[/] on " + string.Join(" + ", demo.ValidationSites)).LeftJustified());
+            string validate = Directory.CreateDirectory(output.File(ValidateFolder)).FullName;
+            return ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName), demo.ValidationSites.Select(s => Path.Combine(sites, s)).ToList(),
+                demo.Validation, validate, cancellation, modelShownAs: Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName));
+        });
+        output.Commit(cancellation);
+        console.MarkupLineInterpolated($"Sites:  [bold]{ConsoleText.Plain(Path.GetFullPath(sites))}[/]");
+        console.MarkupLineInterpolated($"Model:  [bold]{ConsoleText.Plain(Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName))}[/]");
+        console.MarkupLineInterpolated($"Report: [bold]{ConsoleText.Plain(Path.Combine(output.Target, ValidateFolder, AuditReport.FileName))}[/]");
+        return ExitCodes.Of(results.Criteria);
     }
 
     /// <summary>The repository holding sites/heart: above the harness binaries, else above the working folder.</summary>

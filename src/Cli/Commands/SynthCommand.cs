@@ -105,9 +105,17 @@ internal sealed class SynthCommand(IAnsiConsole console) : Command<SynthSettings
     public override int Execute(CommandContext context, SynthSettings settings, CancellationToken cancellation)
     {
         var options = Options(settings, CommandLineCheck.Given(context.Arguments));
-        options.Validate(); // before anything is created
-        using var output = StagedOutputFolder.Begin(console, Name, settings.Out!, settings.Force, []);
         var clock = Stopwatch.StartNew();
+        var summary = Generate(console, options, settings.Out!, settings.Force, cancellation);
+        Print(summary, Path.GetFullPath(settings.Out!), clock.Elapsed.TotalSeconds);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Writes the cohort into <paramref name="target"/> as one staged output folder ("synth" in its marker).</summary>
+    public static SynthSummary Generate(IAnsiConsole console, SynthOptions options, string target, bool force, CancellationToken cancellation)
+    {
+        options.Validate(); // before anything is created
+        using var output = StagedOutputFolder.Begin(console, Name, target, force, []);
         var summary = output.Write(() => options switch
         {
             EcgOptions ecg => EcgGenerator.Write(output.Path, ecg, cancellation),
@@ -116,9 +124,7 @@ internal sealed class SynthCommand(IAnsiConsole console) : Command<SynthSettings
             _ => throw new UnreachableException(),
         });
         output.Commit(cancellation);
-        double seconds = clock.Elapsed.TotalSeconds;
-        Print(summary, output.Target, seconds);
-        return ExitCodes.Success;
+        return summary;
     }
 
     private static SynthOptions Options(SynthSettings settings, HashSet<string> given)

@@ -1,0 +1,144 @@
+using Harness.Core;
+using Harness.Core.Inputs;
+using Harness.Core.Sites;
+using Harness.Synth;
+using Harness.Tests.Support;
+using Harness.Trainer;
+using Harness.Validator;
+using Harness.Validator.Inference;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Harness.Tests.EndToEnd;
+
+/// <summary>
+/// A small signal model and a small image model, each trained on generated sites (a few epochs:
+/// the point is the chain, not the accuracy) and written as model.onnx, for the tests below.
+/// </summary>
+public sealed class SignalImageModelsFixture : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public SignalImageModelsFixture()
+    {
+        var none = CancellationToken.None;
+        EcgGenerator.Write(_folder.Combine("ecg"), new EcgOptions { Sites = 3, Rows = 60, Seconds = 4, DeviceChangeYear = 2021 }, none);
+        ImageGenerator.Write(_folder.Combine("image"), new ImageOptions { Sites = 3, Rows = 60, Size = 32, Shortcut = true }, none);
+        Signal = Train("ecg", EcgGenerator.Positive, new TrainingOptions
+        {
+            Input = new InputOptions { SamplingRate = EcgOptions.DefaultRateHz },
+            Augmentation = new AugmentationOptions { Chain = "noise:0.01,scale:0.9-1.1,shift:20,wander:0.05@0.1-0.5,powerline:0.02@50" },
+            Targets = new TargetOptions { Mixup = 0.2, CutMix = 1 },
+        });
+        Image = Train("image", ImageGenerator.Positive, new TrainingOptions
+        {
+            Augmentation = new AugmentationOptions { Chain = "flip:0.5,rotate:10,jitter:0.1/0.1,crop:2" },
+            Targets = new TargetOptions { CutMix = 1 },
+        });
+    }
+
+    public TrainingOutcome Signal { get; }
+    public TrainingOutcome Image { get; }
+
+    public string Site(string kind, string site) => _folder.Combine(kind, site);
+    public string Model(string kind) => _folder.Combine(kind + "-model", TrainingOutcome.ModelFileName);
+
+    private TrainingOutcome Train(string kind, string positive, TrainingOptions options)
+    {
+        var outcome = TrainingRun.Run([Site(kind, "north"), Site(kind, "south")], options with
+        {
+            PositiveClass = positive,
+            Device = DeviceRequest.Cpu,
+            Split = new SplitOptions { Cv = "holdout" },
+            Optimiser = new OptimiserOptions { Epochs = 15 },
+            Architecture = new ArchitectureOptions { Conv = [8, 16] },
+        });
+        Directory.CreateDirectory(_folder.Combine(kind + "-model"));
+        outcome.WriteTo(_folder.Combine(kind + "-model"));
+        return outcome;
+    }
+
+    public void Dispose()
+    {
+        Signal.Dispose();
+        Image.Dispose();
+        _folder.Dispose();
+    }
+}
+
+/// <summary>
+/// Signals and images from manifest to results: the exported graph computes what the trained network
+/// computes on every example of a site the model never saw, one by one and in batches, and validation
+/// reads the files with the same decoders, describing each site by its channels' means and SDs.
+/// </summary>
+[Collection(NativeCollection.Name)]
+public sealed class SignalImageModelTests(SignalImageModelsFixture models, ITestOutputHelper log) : IClassFixture<SignalImageModelsFixture>
+{
+    /// <summary>Float32 softmax outputs of two implementations of the same graph: rounding differs, nothing else.</summary>
+    private const float Tolerance = 1e-4f;
+
+    [Theory]
+    [InlineData("ecg")]
+    [InlineData("image")]
+    public void OnnxRuntime_equals_TorchSharp_eval_mode_on_every_example_at_batch_1_and_32(string kind)
+    {
+        // Given every example of the held-out site, decoded as training and validation decode it
+        var outcome = kind == "ecg" ? models.Signal : models.Image;
+        var spec = outcome.Card.Input!;
+        var site = SiteData.Load(SiteFolder.Open(models.Site(kind, "east")));
+        var files = site.Rows.Select(r => ExampleFiles.Resolve(site.Site.Directory, r.Path!, "manifest.csv", r.Line, site.Schema.PathColumnNumber)).ToList();
+        var examples = new float[files.Count * spec.Size];
+        InputDecoders.DecodeAll(InputDecoders.For(spec), files, examples, "manifest.csv", site.Rows.Select(r => r.Line).ToList(), site.Schema.PathColumnNumber);
+
+        // When TorchSharp (eval mode) and ONNX Runtime score them, one at a time and 32 at a time
+        float[] torch = outcome.Network.Model.PredictProbabilities(examples, spec.Size, CPU);
+        using var model = HarnessModel.Load(models.Model(kind), DeviceRequest.Cpu);
+        int classes = outcome.Card.ClassNames.Count;
+        foreach (int batch in new[] { 1, 32 })
+        {
+            var onnx = new List<float>();
+            for (int start = 0; start < files.Count; start += batch)
+            {
+                int n = Math.Min(batch, files.Count - start);
+                onnx.AddRange(model.Predict(examples.AsMemory(start * spec.Size, n * spec.Size), n));
+            }
+
+            // Then every probability agrees within 1e-4, and the examples are not all scored alike
+            Assert.Equal(torch.Length, onnx.Count);
+            float worst = torch.Zip(onnx, (a, b) => Math.Abs(a - b)).Max();
+            log.WriteLine($"{kind}, batch {batch}: {files.Count} examples, largest |ORT - TorchSharp| = {worst:g3}");
+            Assert.True(worst <= Tolerance, $"largest difference {worst:g3} at batch {batch}");
+        }
+        var positive = Enumerable.Range(0, files.Count).Select(i => torch[i * classes + 1]).ToList();
+        log.WriteLine($"T = {outcome.Card.Calibration!.Temperature}");
+        var dev = outcome.Folds[0].Evaluate.Order().ToArray();
+        var now = outcome.Network.Model.PredictProbabilities(outcome.Data.ExampleRows(dev), spec.Size, CPU);
+        var stored = outcome.Card.DevelopmentPredictions!.Probabilities;
+        log.WriteLine($"dev {dev.Length}: max |now - stored| = {now.Zip(stored, (a, b) => Math.Abs(a - b)).Max()}; labels equal {outcome.Card.DevelopmentPredictions.Labels.SequenceEqual(dev.Select(r => outcome.Data.Labels[r]))}");
+        log.WriteLine("now " + string.Join(" ", now.Where((_, i) => i % 2 == 1).Take(12).Select(v => v.ToString("0.00"))));
+        log.WriteLine("stored " + string.Join(" ", stored.Where((_, i) => i % 2 == 1).Take(12).Select(v => v.ToString("0.00"))));
+        Assert.True(positive.Max() - positive.Min() > 0.01, "every example got the same probability, so agreement proves little");
+    }
+
+    [Theory]
+    [InlineData("ecg")]
+    [InlineData("image")]
+    public void Validation_reads_the_files_and_describes_the_site_by_channel_means_and_SDs(string kind)
+    {
+        // Given the model and a site it never saw
+        var outcome = kind == "ecg" ? models.Signal : models.Image;
+
+        // When it is validated
+        var results = ValidationRun.Run(models.Model(kind), [models.Site(kind, "east")],
+            new ValidationOptions { Device = DeviceRequest.Cpu, Intervals = new() { Resamples = 0 } }, TextWriter.Null);
+
+        // Then the results carry the input spec, every example was scored, and the shift table names channel summaries
+        Assert.Equal(outcome.Card.Input, results.Model.Input);
+        Assert.Empty(results.Model.FeatureNames);
+        var east = Assert.Single(results.Sites);
+        Assert.Equal(SiteData.Load(SiteFolder.Open(models.Site(kind, "east"))).Rows.Count, east.N);
+        Assert.Null(east.Shift!.Reason);
+        Assert.Equal(InputSummary.Names(outcome.Card.Input!).Order(), east.Shift.Features.Select(f => f.Feature).Order());
+        Assert.Equal(0, east.RowsSeenInTraining);
+    }
+}
