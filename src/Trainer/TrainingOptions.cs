@@ -34,7 +34,6 @@ public sealed record TrainingOptions
         public const string Calibration = TemperatureCalibration;
     }
 
-    public InputOptions Input { get; init; } = new();
     public ArchitectureOptions Architecture { get; init; } = new();
     public OptimiserOptions Optimiser { get; init; } = new();
     public EarlyStoppingOptions EarlyStopping { get; init; } = new();
@@ -42,6 +41,7 @@ public sealed record TrainingOptions
     public AugmentationOptions Augmentation { get; init; } = new();
     public TargetOptions Targets { get; init; } = new();
     public CalibrationOptions Calibration { get; init; } = new();
+    public InputOptions Input { get; init; } = new();
 
     /// <summary>Seeds the splits, weight initialisation, shuffling, dropout, augmentation and mixup.</summary>
     public int Seed { get; init; } = Defaults.Seed;

@@ -70,6 +70,16 @@ public sealed record InputSpec
     [JsonIgnore]
     public int Size => Shape.Aggregate(1, (a, b) => a * b);
 
+    /// <summary>Equal specs describe the same input and normalisation: lists compare by content, not by reference.</summary>
+    public bool Equals(InputSpec? other) =>
+        other is not null && Kind == other.Kind && Channels.SequenceEqual(other.Channels, StringComparer.Ordinal)
+        && Length == other.Length && SamplingRateHz == other.SamplingRateHz && Height == other.Height && Width == other.Width
+        && Same(ChannelMean, other.ChannelMean) && Same(ChannelStd, other.ChannelStd);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Channels.Count, Length, SamplingRateHz, Height, Width);
+
+    private static bool Same(IReadOnlyList<double>? a, IReadOnlyList<double>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
+
     public const string Grey = "grey";
     public static readonly IReadOnlyList<string> Rgb = ["red", "green", "blue"];
 }

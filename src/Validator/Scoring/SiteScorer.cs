@@ -81,10 +81,10 @@ internal static class SiteScorer
             for (int r = 0; r < batch.Count; r++)
             {
                 if (filter is not null && !filter.Keep(batch.Date(r))) continue;
+                inputs.Add(batch, r, count);
                 if (!classIndex.TryGetValue(batch.Label(r), out int label))
                     throw new InputException($"label '{batch.Label(r)}' is not one of the model's classes ({string.Join(", ", card.ClassNames)}).",
                         "Use the class names the model was trained with, or leave this site out.", file, batch.Line(r), labelColumn);
-                inputs.Add(batch, r, count);
                 labels[count] = label;
                 sourceRows[count++] = r;
                 if (count == batchSize) Flush(batch);

@@ -110,13 +110,6 @@ public sealed class SignalImageModelTests(SignalImageModelsFixture models, ITest
             Assert.True(worst <= Tolerance, $"largest difference {worst:g3} at batch {batch}");
         }
         var positive = Enumerable.Range(0, files.Count).Select(i => torch[i * classes + 1]).ToList();
-        log.WriteLine($"T = {outcome.Card.Calibration!.Temperature}");
-        var dev = outcome.Folds[0].Evaluate.Order().ToArray();
-        var now = outcome.Network.Model.PredictProbabilities(outcome.Data.ExampleRows(dev), spec.Size, CPU);
-        var stored = outcome.Card.DevelopmentPredictions!.Probabilities;
-        log.WriteLine($"dev {dev.Length}: max |now - stored| = {now.Zip(stored, (a, b) => Math.Abs(a - b)).Max()}; labels equal {outcome.Card.DevelopmentPredictions.Labels.SequenceEqual(dev.Select(r => outcome.Data.Labels[r]))}");
-        log.WriteLine("now " + string.Join(" ", now.Where((_, i) => i % 2 == 1).Take(12).Select(v => v.ToString("0.00"))));
-        log.WriteLine("stored " + string.Join(" ", stored.Where((_, i) => i % 2 == 1).Take(12).Select(v => v.ToString("0.00"))));
         Assert.True(positive.Max() - positive.Min() > 0.01, "every example got the same probability, so agreement proves little");
     }
 
@@ -140,5 +133,73 @@ public sealed class SignalImageModelTests(SignalImageModelsFixture models, ITest
         Assert.Null(east.Shift!.Reason);
         Assert.Equal(InputSummary.Names(outcome.Card.Input!).Order(), east.Shift.Features.Select(f => f.Feature).Order());
         Assert.Equal(0, east.RowsSeenInTraining);
+    }
+
+    [Fact]
+    public void A_path_leaving_the_site_or_a_missing_file_stops_validation_naming_the_manifest_line()
+    {
+        // Given copies of a held-out ECG site whose manifest names a file outside the site, and one that does not exist
+        using var temp = new TempFolder();
+        string Site(string name, Func<string, string> edit)
+        {
+            string site = temp.Combine(name);
+            CopyFolder(models.Site("ecg", "east"), site);
+            var lines = File.ReadAllLines(Path.Combine(site, "manifest.csv"));
+            lines[3] = edit(lines[3]);
+            File.WriteAllLines(Path.Combine(site, "manifest.csv"), lines);
+            return site;
+        }
+        string escaping = Site("escaping", line => line.Replace("ecg/", "../../etc/"));
+        string missing = Site("missing", line => line.Replace(".csv", "-gone.csv"));
+
+        // When each is validated, Then the error names manifest.csv, line 4 and the path column
+        foreach (var (site, problem) in new[] { (escaping, "'..'"), (missing, "file not found") })
+        {
+            var e = Assert.Throws<InputException>(() => ValidationRun.Run(models.Model("ecg"), [site],
+                new ValidationOptions { Device = DeviceRequest.Cpu, Intervals = new() { Resamples = 0 } }, TextWriter.Null));
+            Assert.EndsWith("manifest.csv", e.File);
+            Assert.Equal(4, e.Line);
+            Assert.Contains(problem, e.Message);
+        }
+    }
+
+    [Fact]
+    public void A_model_and_a_site_of_different_kinds_are_refused_before_scoring()
+    {
+        // Given the signal model and an image site; the heart (tabular) sites and the signal model
+        var image = Assert.Throws<InputException>(() => ValidationRun.Run(models.Model("ecg"), [models.Site("image", "east")],
+            new ValidationOptions { Device = DeviceRequest.Cpu }, TextWriter.Null));
+        var tabular = Assert.Throws<InputException>(() => ValidationRun.Run(models.Model("ecg"), [RepoPaths.Sites("heart", "cleveland")],
+            new ValidationOptions { Device = DeviceRequest.Cpu }, TextWriter.Null));
+
+        // Then each says what the model reads
+        Assert.Contains("is not a signal file", image.Message);
+        Assert.Contains("the model reads signal files, but this manifest has no 'path' column", tabular.Message);
+    }
+
+    [Fact]
+    public void Signal_training_without_a_sampling_rate_or_with_an_image_step_is_refused_before_training()
+    {
+        var sites = new[] { models.Site("ecg", "north") };
+        var noRate = Assert.Throws<InputException>(() => TrainingRun.Run(sites, new TrainingOptions { PositiveClass = EcgGenerator.Positive, Device = DeviceRequest.Cpu }));
+        Assert.Contains("input.sampling_rate", noRate.Message);
+        var imageStep = Assert.Throws<InputException>(() => TrainingRun.Run(sites, new TrainingOptions
+        {
+            PositiveClass = EcgGenerator.Positive,
+            Device = DeviceRequest.Cpu,
+            Input = new InputOptions { SamplingRate = EcgOptions.DefaultRateHz },
+            Augmentation = new AugmentationOptions { Chain = "flip:0.5" },
+        }));
+        Assert.Contains("'flip:0.5' is not an augmentation of signal inputs", imageStep.Message);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 }
