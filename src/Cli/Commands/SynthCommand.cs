@@ -26,7 +26,7 @@ internal sealed class SynthSettings : CommandSettings
     public bool Force { get; init; }
 
     [CommandOption("--sites <N>"), DefaultValue(SynthOptions.DefaultSites)]
-    [Description("Number of sites (north, south, east, west, central, ...; at most 12). Their prevalence differs.")]
+    [Description("Number of sites (north, south, east, west, central, ...; at most 12). Their prevalence differs; ecg: from the first site to the last, noise, premature beats and rate-controlled AF rise.")]
     public int Sites { get; init; }
 
     [CommandOption("--years <FIRST-LAST>")]
@@ -54,7 +54,7 @@ internal sealed class SynthSettings : CommandSettings
     public double Seconds { get; init; }
 
     [CommandOption("--device-change <YEAR>")]
-    [Description("ecg: from this year on, recordings come from a new device (another gain and a 25 Hz low-pass filter): a shift over time.")]
+    [Description("ecg: from this year on, recordings come from a new device (lower gain, a 25 Hz low-pass filter, more electrode-motion noise and baseline wander, which mask P and f waves): a shift over time that hurts a model trained before it.")]
     public int? DeviceChange { get; init; }
 
     [CommandOption("--device-site <SITE>")]
