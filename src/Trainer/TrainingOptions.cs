@@ -18,8 +18,8 @@ public sealed record TrainingOptions
         public const double ValidationFraction = 0.2;
         public const int Seed = 42;
 
-        /// <summary>libtorch's intra-op threads on the CPU: a tabular batch is far too small to split, so one is fastest and immune to a busy machine.</summary>
-        public const int Threads = 1;
+        /// <summary>libtorch's intra-op threads on the CPU for tabular models: a tabular batch is far too small to split, so one is fastest and immune to a busy machine.</summary>
+        public const int TabularThreads = 1;
         public const string HiddenLayers = "32,16";
         public const string ConvWidths = "16,32,64";
         public const double Dropout = 0.2;
@@ -51,8 +51,11 @@ public sealed record TrainingOptions
 
     public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
 
-    /// <summary>libtorch's intra-op thread count when training on the CPU (<see cref="Defaults.Threads"/>); recorded with the other settings.</summary>
-    public int Threads { get; init; } = Defaults.Threads;
+    /// <summary>
+    /// libtorch's intra-op thread count when training on the CPU; null: <see cref="Defaults.TabularThreads"/> for tabular
+    /// models, every core for signals and images (a convolution over a batch splits well). The count used is recorded with the other settings.
+    /// </summary>
+    public int? Threads { get; init; }
 
     /// <summary>How a binary model's operating threshold is chosen on the development predictions (see OperatingThreshold).</summary>
     public string Threshold { get; init; } = Defaults.Threshold;
@@ -131,7 +134,7 @@ public sealed record TrainingOptions
         Check(EarlyStopping.MinDelta >= 0 && double.IsFinite(EarlyStopping.MinDelta), "early_stopping.min_delta", "zero or positive");
         Check(EarlyStopping.Monitor is ValidationLoss or ValidationAuroc, "early_stopping.monitor", $"{ValidationLoss} or {ValidationAuroc}");
         Check(EarlyStopping.MinEpochs >= 0 && EarlyStopping.MinEpochs <= Optimiser.Epochs, "early_stopping.min_epochs", $"from 0 to {name("optimiser.epochs")}");
-        Check(Threads is >= 1 and <= 256, "threads", "from 1 to 256");
+        Check(Threads is null or (>= 1 and <= 256), "threads", "from 1 to 256");
         Check(Split.ValidationFraction is > 0 and < 1, "split.validation_fraction", "between 0 and 1 (exclusive)");
         Data.CrossValidation.Parse(Split.Cv, name("split.cv"));
         Check(Architecture.Hidden.Count >= 1 && Architecture.Hidden.All(h => h is >= 1 and <= MaxHiddenWidth), "architecture.hidden",

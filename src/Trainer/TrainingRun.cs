@@ -33,7 +33,8 @@ public static class TrainingRun
         // A tabular batch (32 x tens of features) is far too small to split across threads: libtorch's
         // intra-op threads then spin against each other and slow an epoch down several-fold on a busy
         // machine. One thread by default (--threads).
-        if (device.Device.type == TorchSharp.DeviceType.CPU) TorchSharp.torch.set_num_threads(options.Threads);
+        options = options with { Threads = options.Threads ?? (data.Input is null ? TrainingOptions.Defaults.TabularThreads : Environment.ProcessorCount) };
+        if (device.Device.type == TorchSharp.DeviceType.CPU) TorchSharp.torch.set_num_threads(options.Threads.Value);
         progress?.DeviceChosen(device.Choice);
 
         var trained = new List<TrainedFold>();

@@ -13,8 +13,13 @@ public sealed record ValidationOptions
 {
     public DeviceRequest Device { get; init; } = DeviceRequest.Auto;
 
-    /// <summary>Rows per ONNX Runtime call.</summary>
-    public int BatchSize { get; init; } = 4096;
+    /// <summary>
+    /// Examples per ONNX Runtime call; null: <see cref="TabularBatchSize"/> rows for a tabular model,
+    /// <see cref="FileBatchSize"/> for a signal or image model, whose activations grow with the batch.
+    /// </summary>
+    public int? BatchSize { get; init; }
+
+    public const int TabularBatchSize = 4096, FileBatchSize = 32;
 
     /// <summary>Confidence level, bootstrap resamples and seed of every interval.</summary>
     public IntervalOptions Intervals { get; init; } = new();
@@ -46,7 +51,7 @@ public static class ValidationRun
         TextWriter predictionsDestination, IValidationProgress? progress = null, CancellationToken cancellation = default,
         Action<ModelCard>? beforeScoring = null)
     {
-        if (options.BatchSize < 1) throw new InputException("--batch-size must be at least 1.", "Change --batch-size.");
+        if (options.BatchSize is < 1) throw new InputException("--batch-size must be at least 1.", "Change --batch-size.");
         options.Intervals.Validate();
         options.Window?.Validate();
         if (siteFolders.Count == 0) throw new InputException("no site was given.", "Pass at least one --site DIR.");
@@ -98,7 +103,8 @@ public static class ValidationRun
                 return period.Label;
             }
             var slicer = options.By is null ? null : new SliceCollector(card, schemas[s].HasPatientId, PeriodLabel);
-            var scored = SiteScorer.Score(model, site, predictions, options.BatchSize, progress, cancellation,
+            int batchSize = options.BatchSize ?? (card.Input is null ? ValidationOptions.TabularBatchSize : ValidationOptions.FileBatchSize);
+            var scored = SiteScorer.Score(model, site, predictions, batchSize, progress, cancellation,
                 [.. slicers, .. slicer is null ? Array.Empty<ISiteObserver>() : [slicer]], filter);
             var (result, estimate) = Summarise(card, scored, development, intervals, cancellation);
             if (filter is not null)

@@ -44,7 +44,7 @@ internal sealed record GeneratedDemo(string Modality, SynthOptions Cohort, IRead
 
     public static GeneratedDemo For(string modality, DeviceRequest device) => modality switch
     {
-        Ecg => new(Ecg, new EcgOptions { Sites = 4, Rows = 150, DeviceChangeYear = 2021 },
+        Ecg => new(Ecg, new EcgOptions { Sites = 4, Rows = 200, DeviceChangeYear = 2021 },
             ["north", "south", "east"], ["west", "north", "south", "east"],
             SignalTraining with { Device = device },
             new ValidationOptions { Device = device, By = PeriodUnit.Year, Subgroups = [SubgroupSpec.Parse("sex")] },

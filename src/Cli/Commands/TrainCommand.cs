@@ -98,9 +98,9 @@ internal sealed class TrainSettings : CommandSettings
     [Description(DeviceOption.Help)]
     public string Device { get; init; } = "auto";
 
-    [CommandOption("--threads <N>"), DefaultValue(Defaults.Threads)]
-    [Description("libtorch's threads when training on the CPU. One is fastest for tabular models and immune to a busy machine; recorded in the model card.")]
-    public int Threads { get; init; }
+    [CommandOption("--threads <N>")]
+    [Description("libtorch's threads when training on the CPU; by default 1 for tabular models (fastest for them, and immune to a busy machine) and every core for signals and images. The count used is recorded in the model card.")]
+    public int? Threads { get; init; }
 
     [CommandOption("--threshold <RULE>"), DefaultValue(Defaults.Threshold)]
     [Description("Binary models' operating threshold, chosen on the development predictions: youden (max sensitivity + specificity - 1), a risk such as 0.3, or sensitivity:0.90 / specificity:0.90.")]

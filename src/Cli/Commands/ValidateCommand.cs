@@ -51,9 +51,9 @@ internal sealed class ValidateSettings : CommandSettings
     [Description("Seed of the bootstrap resamples.")]
     public int Seed { get; init; }
 
-    [CommandOption("--batch-size <N>"), DefaultValue(4096)]
-    [Description("Rows per ONNX Runtime call.")]
-    public int BatchSize { get; init; }
+    [CommandOption("--batch-size <N>")]
+    [Description("Examples per ONNX Runtime call; by default 4096 rows for tabular models and 32 signals or images (a CNN's activations grow with the batch).")]
+    public int? BatchSize { get; init; }
 
     [CommandOption("--device <DEVICE>"), DefaultValue("auto")]
     [Description(DeviceOption.Help)]
