@@ -49,8 +49,8 @@ public static class TrainingRun
                 var network = NetworkTrainer.Train(data, fold.Fit, fold.EarlyStopping, FoldOptions(options, scheme, f), device, progress, cancellation);
                 try
                 {
-                    var stopLogits = scheme.RefitsOnAllRows ? null : network.Model.PredictLogits(data.ExampleRows(fold.EarlyStopping), data.ExampleSize, device.Device);
-                    trained.Add(new TrainedFold(fold, network.Model.PredictLogits(data.ExampleRows(fold.Evaluate), data.ExampleSize, device.Device),
+                    var stopLogits = scheme.RefitsOnAllRows ? null : NetworkTrainer.PredictLogits(network.Model, data, fold.EarlyStopping, device.Device);
+                    trained.Add(new TrainedFold(fold, NetworkTrainer.PredictLogits(network.Model, data, fold.Evaluate, device.Device),
                         stopLogits, network.Epochs, network.BestEpoch, network.StopReason, network.LearningRatesToBest));
                 }
                 finally

@@ -53,8 +53,14 @@ public static class InputDecoders
     public static void DecodeAll(IInputDecoder decoder, IReadOnlyList<string> files, Memory<float> destination,
         string manifestFile, IReadOnlyList<long> lines, int pathColumn, CancellationToken cancellation = default)
     {
+        if (lines.Count != files.Count) throw new ArgumentException($"{files.Count} manifest lines expected.", nameof(lines));
+        DecodeAll(decoder, files.Select((file, i) => new ExampleFile(file, manifestFile, lines[i], pathColumn)).ToList(), destination, cancellation);
+    }
+
+    /// <summary>As above, for files named by rows of several manifests (training's sites): each error names its own row.</summary>
+    public static void DecodeAll(IInputDecoder decoder, IReadOnlyList<ExampleFile> files, Memory<float> destination, CancellationToken cancellation = default)
+    {
         int n = files.Count, size = decoder.Size;
-        if (lines.Count != n) throw new ArgumentException($"{n} manifest lines expected.", nameof(lines));
         if (destination.Length != (long)n * size) throw new ArgumentException($"{(long)n * size} floats expected.", nameof(destination));
 
         int next = -1, failedAt = int.MaxValue;
@@ -67,7 +73,7 @@ public static class InputDecoders
             {
                 try
                 {
-                    decoder.Decode(files[i], destination.Span.Slice(i * size, size));
+                    decoder.Decode(files[i].Path, destination.Span.Slice(i * size, size));
                 }
                 catch (Exception e)
                 {
@@ -80,7 +86,7 @@ public static class InputDecoders
         });
         cancellation.ThrowIfCancellationRequested();
         if (failure is InputException problem)
-            throw new InputException($"{Location(problem)}{problem.Problem}", problem.Fix, manifestFile, lines[failedAt], pathColumn);
+            throw new InputException($"{Location(problem)}{problem.Problem}", problem.Fix, files[failedAt].Manifest, files[failedAt].Line, files[failedAt].Column);
         if (failure is not null) ExceptionDispatchInfo.Throw(failure);
     }
 
@@ -90,3 +96,6 @@ public static class InputDecoders
         + (e.Line is not null && e.Column is not null ? $":{e.Column}" : "")
         + ": ";
 }
+
+/// <summary>An example's file (resolved) and where a manifest names it, for error messages: the manifest as shown, its line and the path column.</summary>
+public readonly record struct ExampleFile(string Path, string Manifest, long Line, int Column);

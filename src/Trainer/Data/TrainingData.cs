@@ -8,8 +8,10 @@ namespace Harness.Trainer.Data;
 /// The examples of all training sites in one table: each example as the model reads it (a tabular
 /// site's features in the first site's column order, or a signal or image file decoded with the
 /// validator's decoder), labels as class indices, and group keys (site + patient) that splits must
-/// keep together. Signals and images are decoded once, with all cores, and held in memory: training
-/// visits every example each epoch.
+/// keep together. Tabular features are held in memory. Signals and images are not: every file is
+/// decoded once at loading (with all cores, <see cref="LoadChunk"/> at a time) to check it and keep
+/// its per-channel summary, and <see cref="ExampleRows"/> decodes the rows asked for again, so
+/// training holds a batch of examples at a time, whatever the number of files.
 /// </summary>
 public sealed class TrainingData
 {
@@ -22,10 +24,21 @@ public sealed class TrainingData
     /// <summary>Most levels a categorical feature may have: more is a measurement, or an identifier, not a category code.</summary>
     public const int MaxCategoricalLevels = 64;
 
+    /// <summary>Files decoded together while loading: bounds the memory of the loading pass.</summary>
+    public const int LoadChunk = 256;
+
+    private readonly ExampleFile[]? _files;
+    private readonly IInputDecoder? _decoder;
+    private readonly float[]? _summaries;
+
     private TrainingData(IReadOnlyList<SiteData> sites, IReadOnlyList<string> featureNames, InputSpec? input, IReadOnlyList<string> classNames,
-        string? positiveClass, float[] features, int[] labels, string[] groups, int[] siteOfRow, int[] categoricalColumns)
+        string? positiveClass, float[] features, int[] labels, string[] groups, int[] siteOfRow, int[] categoricalColumns,
+        ExampleFile[]? files = null, float[]? summaries = null)
     {
         Input = input;
+        _files = files;
+        _summaries = summaries;
+        _decoder = input is null ? null : InputDecoders.For(input);
         ExampleSize = input?.Size ?? featureNames.Count;
         Sites = sites;
         FeatureNames = featureNames;
@@ -58,7 +71,7 @@ public sealed class TrainingData
     public string? PositiveClass { get; }
     public int? PositiveClassIndex => PositiveClass is null ? null : 1;
 
-    /// <summary>Row-major, <see cref="Count"/> x <see cref="ExampleSize"/>; NaN = missing (features only: signals and images have no missing values).</summary>
+    /// <summary>Tabular features, row-major, <see cref="Count"/> x <see cref="ExampleSize"/>; NaN = missing. Empty for signals and images (<see cref="ExampleRows"/>).</summary>
     public float[] Features { get; }
 
     public int[] Labels { get; }
@@ -80,20 +93,17 @@ public sealed class TrainingData
     public IReadOnlyList<string> DescriptorNames => Input is null ? FeatureNames : InputSummary.Names(Input);
 
     /// <summary>Row-major, <see cref="Count"/> x <see cref="DescriptorNames"/>: the features, or each example's per-channel mean and SD.</summary>
-    public float[] Descriptors()
-    {
-        if (Input is null) return Features;
-        var descriptors = new float[Count * DescriptorNames.Count];
-        InputSummary.OfAll(Features, Count, ExampleSize, Input.Channels.Count, descriptors);
-        return descriptors;
-    }
+    public float[] Descriptors() => _summaries ?? Features;
 
-    /// <summary>The given examples, row-major, <see cref="ExampleSize"/> floats each.</summary>
-    public float[] ExampleRows(IReadOnlyList<int> rows)
+    /// <summary>The given examples, row-major, <see cref="ExampleSize"/> floats each: copied features, or the files decoded (all cores).</summary>
+    public float[] ExampleRows(IReadOnlyList<int> rows, CancellationToken cancellation = default)
     {
-        var result = new float[rows.Count * ExampleSize];
-        for (int r = 0; r < rows.Count; r++)
-            Array.Copy(Features, (long)rows[r] * ExampleSize, result, (long)r * ExampleSize, ExampleSize);
+        var result = new float[(long)rows.Count * ExampleSize];
+        if (_files is not null)
+            InputDecoders.DecodeAll(_decoder!, rows.Select(r => _files[r]).ToList(), result, cancellation);
+        else
+            for (int r = 0; r < rows.Count; r++)
+                Array.Copy(Features, (long)rows[r] * ExampleSize, result, (long)r * ExampleSize, ExampleSize);
         return result;
     }
 
@@ -130,8 +140,8 @@ public sealed class TrainingData
             if (categorical is { Count: > 0 })
                 throw new InputException($"categorical names '{categorical[0]}', but the training sites hold signal or image files, which have no feature columns.",
                     "Leave categorical out for signal and image training.");
-            var (input, examples) = DecodeFiles(sites, cancellation);
-            return new TrainingData(sites, [], input, classNames, positive, examples, labels, groups, siteOfRow, []);
+            var (input, files, summaries) = CheckFiles(sites, cancellation);
+            return new TrainingData(sites, [], input, classNames, positive, [], labels, groups, siteOfRow, [], files, summaries);
         }
         var featureNames = sites[0].Schema.FeatureNames;
         var features = FeatureTable(sites, featureNames, count);
@@ -163,40 +173,44 @@ public sealed class TrainingData
     }
 
     /// <summary>
-    /// Decodes every site's files, all with the first file's shape (its channels and length, or its
-    /// size and colour): a file of another shape is an error naming its manifest line.
+    /// Decodes every site's files once, all with the first file's shape (its channels and length, or its
+    /// size and colour), keeping each one's per-channel summary (<see cref="InputSummary"/>): a file of
+    /// another shape, or one that cannot be read, is an error naming its manifest line before any training.
     /// </summary>
-    private static (InputSpec Input, float[] Examples) DecodeFiles(IReadOnlyList<SiteData> sites, CancellationToken cancellation)
+    private static (InputSpec Input, ExampleFile[] Files, float[] Summaries) CheckFiles(IReadOnlyList<SiteData> sites, CancellationToken cancellation)
     {
-        var paths = sites.Select(s =>
+        var files = new List<ExampleFile>();
+        InputKind? kind = null;
+        foreach (var site in sites)
         {
-            string file = PathDisplay.Of(s.Site.ManifestPath);
-            if (!s.Schema.HasPath)
+            string manifest = PathDisplay.Of(site.Site.ManifestPath);
+            if (!site.Schema.HasPath)
                 throw new InputException($"this site is tabular, but the first training site ('{sites[0].Site.Name}') names signal or image files.",
-                    "Train on sites of one kind.", file, 1);
-            int column = s.Schema.PathColumnNumber;
-            return s.Rows.Select(r => (File: ExampleFiles.Resolve(s.Site.Directory, r.Path!, file, r.Line, column),
-                Kind: ExampleFiles.KindOf(r.Path!, file, r.Line, column))).ToList();
-        }).ToList();
-        var first = paths[0][0];
-        for (int s = 0; s < sites.Count; s++)
-            for (int r = 0; r < paths[s].Count; r++)
-                if (paths[s][r].Kind != first.Kind)
-                    throw new InputException($"'{sites[s].Rows[r].Path}' is not a {first.Kind.ToString().ToLowerInvariant()} file like the first training example ('{sites[0].Rows[0].Path}').",
-                        "Train on examples of one kind: all signals (.csv) or all images (.png).", PathDisplay.Of(sites[s].Site.ManifestPath),
-                        sites[s].Rows[r].Line, sites[s].Schema.PathColumnNumber);
-        var input = InputDecoders.Describe(first.File, first.Kind);
-        var decoder = InputDecoders.For(input);
-        var examples = new float[(long)paths.Sum(p => p.Count) * input.Size];
-        long offset = 0;
-        for (int s = 0; s < sites.Count; s++)
-        {
-            int n = paths[s].Count;
-            InputDecoders.DecodeAll(decoder, paths[s].Select(p => p.File).ToList(), examples.AsMemory((int)offset, n * input.Size),
-                PathDisplay.Of(sites[s].Site.ManifestPath), sites[s].Rows.Select(r => r.Line).ToList(), sites[s].Schema.PathColumnNumber, cancellation);
-            offset += (long)n * input.Size;
+                    "Train on sites of one kind.", manifest, 1);
+            int column = site.Schema.PathColumnNumber;
+            foreach (var row in site.Rows)
+            {
+                var rowKind = ExampleFiles.KindOf(row.Path!, manifest, row.Line, column);
+                kind ??= rowKind;
+                if (rowKind != kind)
+                    throw new InputException($"'{row.Path}' is not a {kind.ToString()!.ToLowerInvariant()} file like the first training example ('{sites[0].Rows[0].Path}').",
+                        "Train on examples of one kind: all signals (.csv) or all images (.png).", manifest, row.Line, column);
+                files.Add(new ExampleFile(ExampleFiles.Resolve(site.Site.Directory, row.Path!, manifest, row.Line, column), manifest, row.Line, column));
+            }
         }
-        return (input, examples);
+        var input = InputDecoders.Describe(files[0].Path, kind!.Value);
+        var decoder = InputDecoders.For(input);
+        int channels = input.Channels.Count;
+        var summaries = new float[(long)files.Count * 2 * channels];
+        var chunk = new float[(long)LoadChunk * input.Size];
+        for (int start = 0; start < files.Count; start += LoadChunk)
+        {
+            int n = Math.Min(LoadChunk, files.Count - start);
+            var decoded = chunk.AsMemory(0, n * input.Size);
+            InputDecoders.DecodeAll(decoder, files.GetRange(start, n), decoded, cancellation);
+            InputSummary.OfAll(decoded.Span, n, input.Size, channels, summaries.AsSpan(start * 2 * channels, n * 2 * channels));
+        }
+        return (input, files.ToArray(), summaries);
     }
 
     /// <summary>

@@ -70,15 +70,14 @@ public static class NetworkTrainer
         manual_seed(options.Seed);
         if (device.type == DeviceType.CUDA) cuda.manual_seed_all(options.Seed);
 
-        var trainRows = data.ExampleRows(fit);
-        var network = CreateNetwork(data, trainRows, fit.Length, options);
+        var network = CreateNetwork(data, fit, options);
         var model = network.Module;
         model.to(device);
 
-        using var xTrain = tensor(trainRows, [fit.Length, .. network.ExampleShape]).to(device);
+        using var xTrain = new ExampleSource(data, fit, network.ExampleShape, device);
         using var yTrain = tensor(fit.Select(i => (long)data.Labels[i]).ToArray()).to(device);
         var stopRows = earlyStopping ?? [];
-        using var xValidation = tensor(data.ExampleRows(stopRows), [stopRows.Length, .. network.ExampleShape]).to(device);
+        using var xValidation = new ExampleSource(data, stopRows, network.ExampleShape, device);
         using var yValidation = tensor(stopRows.Select(i => (long)data.Labels[i]).ToArray()).to(device);
 
         using var optimizer = CreateOptimizer(model, options);
@@ -162,14 +161,14 @@ public static class NetworkTrainer
     /// tabular MLP (medians, means, SDs, categorical levels), or a CNN for signals and images
     /// (per-channel mean and SD, <see cref="ChannelStatistics"/>).
     /// </summary>
-    internal static IClassifierNetwork CreateNetwork(TrainingData data, float[] fitRows, int fitCount, TrainingOptions options)
+    internal static IClassifierNetwork CreateNetwork(TrainingData data, int[] fit, TrainingOptions options)
     {
         int classes = data.ClassNames.Count;
         var architecture = options.Architecture;
         if (data.Input is not { } input)
-            return new TabularClassifier(FeatureStatistics.FromRows(fitRows, data.ExampleSize, data.CategoricalColumns), architecture.Hidden,
+            return new TabularClassifier(FeatureStatistics.FromRows(data.ExampleRows(fit), data.ExampleSize, data.CategoricalColumns), architecture.Hidden,
                 classes, architecture.Dropout);
-        var fitted = ChannelStatistics.Fit(input, fitRows, fitCount) with { SamplingRateHz = options.Input.SamplingRate };
+        var fitted = ChannelStatistics.Fit(data, fit) with { SamplingRateHz = options.Input.SamplingRate };
         var kernel = architecture.Kernel ?? ConvArchitecture.Default(input.Kind).KernelSize;
         return new ConvClassifier(fitted, new ConvArchitecture(architecture.Conv, kernel, architecture.Dropout), classes);
     }
@@ -218,7 +217,7 @@ public static class NetworkTrainer
     /// chain, in order), then mixed when mixup is on (soft-target loss), else scored with the smoothed loss.
     /// </summary>
     private static double TrainOneEpoch(IClassifierNetwork model, optim.Optimizer optimizer, CrossEntropyLoss loss,
-        IReadOnlyList<IBatchTransform> augmentations, BatchMixing? mixing, Tensor x, Tensor y, long[] order, Random shuffle, int batchSize, Device device)
+        IReadOnlyList<IBatchTransform> augmentations, BatchMixing? mixing, ExampleSource x, Tensor y, long[] order, Random shuffle, int batchSize, Device device)
     {
         model.Module.train();
         shuffle.Shuffle(order);
@@ -229,7 +228,7 @@ public static class NetworkTrainer
             long[] batch = order[start..Math.Min(start + batchSize, order.Length)];
             var index = tensor(batch).to(device);
             optimizer.zero_grad();
-            var features = model.Preprocess(x.index_select(0, index));
+            var features = model.Preprocess(x.Batch(batch));
             foreach (var transform in augmentations) features = transform.Apply(features);
             var labels = y.index_select(0, index);
             Tensor value;
@@ -247,17 +246,29 @@ public static class NetworkTrainer
     }
 
     /// <summary>Log loss and AUROC (one-vs-rest macro for multiclass; null when undefined) of the raw logits on the early-stopping rows.</summary>
-    private static (double Loss, double? Auroc) Validate(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y, int[] labels, TrainingData data)
+    private static (double Loss, double? Auroc) Validate(nn.Module<Tensor, Tensor> model, ExampleSource x, Tensor y, int[] labels, TrainingData data)
     {
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var logits = model.forward(x);
+        var logits = x.Forward(model);
         double loss = nn.functional.cross_entropy(logits, y).item<float>();
         float[] probabilities = nn.functional.softmax(logits, 1).cpu().data<float>().ToArray();
         if (!probabilities.All(float.IsFinite)) return (loss, null); // diverged: the loss says so
         var scored = new Harness.Core.Metrics.ScoredExamples(data.ClassNames, data.PositiveClassIndex, labels, probabilities);
         return (loss, Harness.Core.Metrics.ClassificationMetrics.AurocOf(scored));
+    }
+
+    /// <summary>
+    /// Eval-mode logits of <paramref name="rows"/>, row-major [rows, classes], decoded and scored
+    /// <see cref="TrainingData.LoadChunk"/> at a time (signals and images are never all in memory).
+    /// </summary>
+    public static float[] PredictLogits(IClassifierNetwork network, TrainingData data, int[] rows, Device device)
+    {
+        var logits = new List<float>();
+        for (int start = 0; start < rows.Length; start += TrainingData.LoadChunk)
+            logits.AddRange(network.PredictLogits(data.ExampleRows(rows[start..Math.Min(rows.Length, start + TrainingData.LoadChunk)]), data.ExampleSize, device));
+        return [.. logits];
     }
 
     /// <summary>state_dict() hands out the live tensors: keep detached copies for the restore.</summary>

@@ -193,6 +193,33 @@ public sealed class SignalImageModelTests(SignalImageModelsFixture models, ITest
         Assert.Contains("'flip:0.5' is not an augmentation of signal inputs", imageStep.Message);
     }
 
+    [Theory]
+    [InlineData("ecg")]
+    [InlineData("image")]
+    public void Training_data_keeps_files_not_examples_and_fits_channel_statistics_in_one_streamed_pass(string kind)
+    {
+        // Given a training site's rows, loaded as training loads them
+        var data = Harness.Trainer.Data.TrainingData.FromSites([SiteData.Load(SiteFolder.Open(models.Site(kind, "north")))],
+            kind == "ecg" ? EcgGenerator.Positive : ImageGenerator.Positive);
+        var rows = Enumerable.Range(0, data.Count).ToArray();
+
+        // When every example is decoded at once, and the streamed statistics are fitted
+        var all = data.ExampleRows(rows);
+        var fitted = Harness.Trainer.Data.ChannelStatistics.Fit(data, rows);
+
+        // Then nothing was held but summaries, and the statistics equal a plain two-pass computation within 1e-9 (relative)
+        Assert.Empty(data.Features);
+        var input = data.Input!;
+        int channels = input.Channels.Count, per = input.Size / channels;
+        for (int c = 0; c < channels; c++)
+        {
+            var values = Enumerable.Range(0, data.Count).SelectMany(r => all.AsSpan(r * input.Size + c * per, per).ToArray()).Select(v => (double)v).ToArray();
+            double mean = values.Average(), sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
+            Assert.Equal(mean, fitted.ChannelMean![c], Math.Max(1e-12, Math.Abs(mean) * 1e-9));
+            Assert.Equal(sd, fitted.ChannelStd![c], sd * 1e-9);
+        }
+    }
+
     private static void CopyFolder(string from, string to)
     {
         foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
