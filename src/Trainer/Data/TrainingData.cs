@@ -99,12 +99,18 @@ public sealed class TrainingData
     public float[] ExampleRows(IReadOnlyList<int> rows, CancellationToken cancellation = default)
     {
         var result = new float[(long)rows.Count * ExampleSize];
+        ExampleRows(rows, result, cancellation);
+        return result;
+    }
+
+    /// <summary>As above, into <paramref name="destination"/> (<paramref name="rows"/>.Count x <see cref="ExampleSize"/> floats): a batch buffer used again and again.</summary>
+    public void ExampleRows(IReadOnlyList<int> rows, Memory<float> destination, CancellationToken cancellation = default)
+    {
         if (_files is not null)
-            InputDecoders.DecodeAll(_decoder!, rows.Select(r => _files[r]).ToList(), result, cancellation);
+            InputDecoders.DecodeAll(_decoder!, rows.Select(r => _files[r]).ToList(), destination, cancellation);
         else
             for (int r = 0; r < rows.Count; r++)
-                Array.Copy(Features, (long)rows[r] * ExampleSize, result, (long)r * ExampleSize, ExampleSize);
-        return result;
+                Features.AsSpan(rows[r] * ExampleSize, ExampleSize).CopyTo(destination.Span.Slice(r * ExampleSize, ExampleSize));
     }
 
     /// <param name="categorical">Names of the features holding integer category codes (--categorical).</param>

@@ -1,4 +1,5 @@
 using Harness.Trainer.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Trainer.Training;
@@ -25,10 +26,21 @@ internal sealed class ExampleSource : IDisposable
 
     public int Count => _rows.Length;
 
-    /// <summary>The examples at these positions of the rows (not row numbers), in that order.</summary>
-    public Tensor Batch(long[] positions) => _resident is not null
-        ? _resident.index_select(0, tensor(positions).to(_device))
-        : tensor(_data.ExampleRows(positions.Select(p => _rows[p]).ToList()), [positions.Length, .. _shape]).to(_device);
+    /// <summary>
+    /// The examples at these positions of the rows (not row numbers), in that order. Decoded files go
+    /// through one host buffer per batch size, so a batch allocates no managed memory for its values:
+    /// a garbage collection during libtorch's work can finalise TorchSharp's temporary scalars under it.
+    /// </summary>
+    public Tensor Batch(long[] positions)
+    {
+        if (_resident is not null) return _resident.index_select(0, tensor(positions).to(_device));
+        if (_buffer?.Length != positions.Length * _data.ExampleSize) _buffer = new float[positions.Length * _data.ExampleSize];
+        _data.ExampleRows(positions.Select(p => _rows[p]).ToArray(), _buffer);
+        using var host = tensor(_buffer, [positions.Length, .. _shape]);
+        return _device.type == DeviceType.CPU ? host.clone() : host.to(_device);
+    }
+
+    private float[]? _buffer;
 
     /// <summary>
     /// The module's outputs for every example, in order: one forward over the resident tensor, or one
