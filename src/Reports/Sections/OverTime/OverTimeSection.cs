@@ -16,8 +16,9 @@ internal sealed class OverTimeSection : IReportSection
 
     public void Compose(Composer c, ReportContext context)
     {
-        c.Section(Id, Title, minimumBelow: 40);
         var sites = context.Sites.Where(s => s.Periods is { List.Count: > 0 }).ToList();
+        // With periods, the heading keeps the first site's subheading and charts below it, or moves on with them.
+        c.Section(Id, Title, minimumBelow: sites.Count == 0 ? 40 : 40 + 120);
         if (sites.Count == 0)
         {
             c.Absent("No periods: validate with --by year|quarter|month (and dated manifests) to see the metrics over time.");
