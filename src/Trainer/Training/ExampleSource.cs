@@ -54,6 +54,7 @@ internal sealed class ExampleSource : IDisposable
         {
             long[] positions = [.. Enumerable.Range(start, Math.Min(TrainingData.LoadChunk, Count - start)).Select(p => (long)p)];
             using var batch = Batch(positions);
+            using var noCollection = NoCollection.Begin(wanted: true);
             parts.Add(module.forward(batch));
         }
         return cat(parts, 0);

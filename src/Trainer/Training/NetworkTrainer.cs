@@ -228,7 +228,9 @@ public static class NetworkTrainer
             long[] batch = order[start..Math.Min(start + batchSize, order.Length)];
             var index = tensor(batch).to(device);
             optimizer.zero_grad();
-            var features = model.Preprocess(x.Batch(batch));
+            var examples = x.Batch(batch);
+            using var noCollection = NoCollection.Begin(wanted: model is not TabularClassifier);
+            var features = model.Preprocess(examples);
             foreach (var transform in augmentations) features = transform.Apply(features);
             var labels = y.index_select(0, index);
             Tensor value;
