@@ -27,7 +27,7 @@ internal readonly struct NoCollection : IDisposable
     {
         if (!wanted || GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) return new(false);
         try { return new(GC.TryStartNoGCRegion(Budget)); }
-        catch (InvalidOperationException) { return new(false); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException) { return new(false); } // a region open elsewhere, or a budget beyond this GC's limit
     }
 
     public void Dispose()
