@@ -27,13 +27,14 @@ internal sealed class ExampleSource : IDisposable
     public int Count => _rows.Length;
 
     /// <summary>
-    /// The examples at these positions of the rows (not row numbers), in that order. Decoded files go
+    /// The examples at these positions of the rows (not row numbers), in that order; <paramref name="index"/>
+    /// holds the same positions on the device (the caller selects the labels with it too). Decoded files go
     /// through one host buffer per batch size, so a batch allocates no managed memory for its values:
     /// a garbage collection during libtorch's work can finalise TorchSharp's temporary scalars under it.
     /// </summary>
-    public Tensor Batch(long[] positions)
+    public Tensor Batch(long[] positions, Tensor index)
     {
-        if (_resident is not null) return _resident.index_select(0, tensor(positions).to(_device));
+        if (_resident is not null) return _resident.index_select(0, index);
         if (_buffer?.Length != positions.Length * _data.ExampleSize) _buffer = new float[positions.Length * _data.ExampleSize];
         _data.ExampleRows(positions.Select(p => _rows[p]).ToArray(), _buffer);
         using var host = tensor(_buffer, [positions.Length, .. _shape]);
@@ -53,7 +54,8 @@ internal sealed class ExampleSource : IDisposable
         for (int start = 0; start < Count; start += TrainingData.LoadChunk)
         {
             long[] positions = [.. Enumerable.Range(start, Math.Min(TrainingData.LoadChunk, Count - start)).Select(p => (long)p)];
-            using var batch = Batch(positions);
+            using var index = tensor(positions).to(_device);
+            using var batch = Batch(positions, index);
             using var noCollection = NoCollection.Begin(wanted: true);
             parts.Add(module.forward(batch));
         }

@@ -228,7 +228,7 @@ public static class NetworkTrainer
             long[] batch = order[start..Math.Min(start + batchSize, order.Length)];
             var index = tensor(batch).to(device);
             optimizer.zero_grad();
-            var examples = x.Batch(batch);
+            var examples = x.Batch(batch, index);
             using var noCollection = NoCollection.Begin(wanted: model is not TabularClassifier);
             var features = model.Preprocess(examples);
             foreach (var transform in augmentations) features = transform.Apply(features);

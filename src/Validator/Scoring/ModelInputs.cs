@@ -70,8 +70,7 @@ internal abstract class ModelInputs
     private sealed class FileInputs(InputSpec spec, string siteDirectory, string file, int pathColumn, int batchSize) : ModelInputs
     {
         private readonly IInputDecoder _decoder = InputDecoders.For(spec);
-        private readonly string[] _files = new string[batchSize];
-        private readonly long[] _lines = new long[batchSize];
+        private readonly ExampleFile[] _files = new ExampleFile[batchSize];
         private readonly float[] _inputs = new float[batchSize * spec.Size];
         private readonly float[] _descriptors = new float[batchSize * 2 * spec.Channels.Count];
 
@@ -85,14 +84,13 @@ internal abstract class ModelInputs
             if (ExampleFiles.KindOf(cell, file, line, pathColumn) != spec.Kind)
                 throw new InputException($"'{cell}' is not a {spec.Kind.ToString().ToLowerInvariant()} file, which the model reads.",
                     spec.Kind == InputKind.Signal ? "Name a .csv signal file." : "Name a .png image file.", file, line, pathColumn);
-            _files[slot] = ExampleFiles.Resolve(siteDirectory, cell, file, line, pathColumn);
-            _lines[slot] = line;
+            _files[slot] = new ExampleFile(ExampleFiles.Resolve(siteDirectory, cell, file, line, pathColumn), file, line, pathColumn);
         }
 
         public override (Memory<float>, ReadOnlyMemory<float>) Complete(int count, CancellationToken cancellation)
         {
             var inputs = _inputs.AsMemory(0, count * spec.Size);
-            InputDecoders.DecodeAll(_decoder, new ArraySegment<string>(_files, 0, count), inputs, file, new ArraySegment<long>(_lines, 0, count), pathColumn, cancellation);
+            InputDecoders.DecodeAll(_decoder, new ArraySegment<ExampleFile>(_files, 0, count), inputs, cancellation);
             InputSummary.OfAll(inputs.Span, count, spec.Size, spec.Channels.Count, _descriptors);
             return (inputs, _descriptors.AsMemory(0, count * DescriptorWidth));
         }
