@@ -12,18 +12,20 @@ public static class TorchDevices
     public static TrainingDevice Select(DeviceRequest request)
     {
         string requested = request.ToString().ToLowerInvariant();
+        string? folder = LibTorchFolder.LoadIfNamed();
+        string from = folder is null ? "" : $"; libtorch from {LibTorchFolder.Variable}={folder}";
         if (request == DeviceRequest.Cpu)
-            return new(CPU, new DeviceChoice(requested, "cpu", "--device cpu was requested"));
+            return new(CPU, new DeviceChoice(requested, "cpu", "--device cpu was requested" + from));
 
         bool available = cuda.is_available();
         if (available)
             return new(CUDA, new DeviceChoice(requested, "cuda",
-                $"TorchSharp sees {cuda.device_count()} CUDA device(s)" + (request == DeviceRequest.Auto ? " (auto)" : "")));
+                $"TorchSharp sees {cuda.device_count()} CUDA device(s)" + (request == DeviceRequest.Auto ? " (auto)" : "") + from));
         if (request == DeviceRequest.Cuda)
             throw new InputException(
                 "--device cuda was requested but TorchSharp sees no CUDA device (this build's libtorch is the CPU package, or no NVIDIA driver is loaded).",
-                "Use --device cpu or auto here; on a GPU host, build with -p:TorchSharpBackend=cuda (see README.md, 'GPU').");
+                $"Use --device cpu or auto here; on a GPU host, set {LibTorchFolder.Variable} to a CUDA PyTorch's lib folder or build with -p:TorchSharpBackend=cuda (see README.md, 'GPU').");
         return new(CPU, new DeviceChoice(requested, "cpu",
-            "auto: TorchSharp sees no CUDA device (torch.cuda.is_available() is false), so training runs on the CPU"));
+            "auto: TorchSharp sees no CUDA device (torch.cuda.is_available() is false), so training runs on the CPU" + from));
     }
 }
