@@ -101,32 +101,43 @@ public sealed class ManifestReader : IDisposable
     /// asked for). At least one row is required. The rows of a batch precede any error: a batch may be
     /// cut short at a problem, which is raised when the next batch is asked for.
     /// </summary>
-    public IEnumerable<ManifestBatch> ReadBatches(CancellationToken cancellation = default)
+    public IEnumerable<ManifestBatch> ReadBatches(CancellationToken cancellation = default) =>
+        ReadBatches<object?>(_ => null, cancellation).Select(b => b.Batch);
+
+    /// <summary>
+    /// As <see cref="ReadBatches(CancellationToken)"/>, and each batch's good rows are also handed to
+    /// <paramref name="prepare"/> on the worker that parsed them, in parallel with the other chunks;
+    /// its result comes with the batch, in file order. The duplicate-id check runs after it: when it
+    /// cuts a batch short (<see cref="ManifestBatch.Count"/> below the rows <paramref name="prepare"/>
+    /// saw), the error follows that batch. An exception from <paramref name="prepare"/> is raised in
+    /// the batch's turn, after the batches before it.
+    /// </summary>
+    public IEnumerable<(ManifestBatch Batch, T Prepared)> ReadBatches<T>(Func<ManifestBatch, T> prepare, CancellationToken cancellation = default)
     {
         if (_rowsRead) throw new InvalidOperationException("A manifest's rows can be read once.");
         _rowsRead = true;
 
         var parsers = new ConcurrentBag<ManifestParser>();
         var spare = new ConcurrentBag<ManifestBatch>();
-        var ahead = new Queue<Task<ManifestBatch>>();
+        var ahead = new Queue<Task<(ManifestBatch, T)>>();
         var ids = new IdHashSet(_estimatedRows);
         bool moreChunks = true;
         long rows = 0;
 
-        ManifestBatch Parse(ManifestChunk chunk, int from, long line)
+        (ManifestBatch, T) Parse(ManifestChunk chunk, int from, long line)
         {
             var parser = parsers.TryTake(out var p) ? p : new ManifestParser(Schema, _file);
             var batch = spare.TryTake(out var b) ? b : new ManifestBatch(Schema);
             try
             {
                 parser.Parse(chunk.Bytes[from..], line, chunk.Offset + from, batch);
-                return batch;
             }
             finally
             {
                 chunk.Return();
                 parsers.Add(parser);
             }
+            return (batch, prepare(batch));
         }
 
         void ReadAhead()
@@ -147,7 +158,7 @@ public sealed class ManifestReader : IDisposable
                 }
                 catch (Exception e)
                 {
-                    ahead.Enqueue(Task.FromException<ManifestBatch>(e)); // raised in its turn, after the rows before it
+                    ahead.Enqueue(Task.FromException<(ManifestBatch, T)>(e)); // raised in its turn, after the rows before it
                     moreChunks = false;
                 }
             }
@@ -159,7 +170,7 @@ public sealed class ManifestReader : IDisposable
             {
                 ReadAhead();
                 if (!ahead.TryDequeue(out var next)) break;
-                var batch = next.GetAwaiter().GetResult();
+                var (batch, prepared) = next.GetAwaiter().GetResult();
                 cancellation.ThrowIfCancellationRequested();
                 var error = batch.Error;
                 for (int r = 0; r < batch.Count; r++)
@@ -173,7 +184,7 @@ public sealed class ManifestReader : IDisposable
                     error = repeatedInBadRow; // the same order of checks as within a row: the id's before the rest
                 if (error is null) _content.AppendData(batch.Content, 0, batch.ContentLength);
                 rows += batch.Count;
-                if (batch.Count > 0) yield return batch;
+                if (batch.Count > 0) yield return (batch, prepared);
                 if (error is not null) throw error;
                 spare.Add(batch);
             }

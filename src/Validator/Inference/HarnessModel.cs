@@ -16,12 +16,12 @@ public sealed class HarnessModel : IDisposable
     private static readonly string[] OutputNames = [ModelContract.ProbabilitiesOutput];
 
     private readonly string[] _inputNames;
-    private readonly long[] _inputShape;
+    private readonly long[] _exampleShape;
 
     private HarnessModel(string path, string sha256, InferenceSession session, ModelCard card, DeviceChoice execution)
     {
         _inputNames = [ModelContract.InputName(card.InputKind)];
-        _inputShape = [0, .. ExampleShape(card)];
+        _exampleShape = ExampleShape(card);
         FilePath = path;
         Sha256 = sha256;
         _session = session;
@@ -95,12 +95,12 @@ public sealed class HarnessModel : IDisposable
     /// <summary>
     /// Class probabilities, row-major [rows, classes], for <paramref name="rows"/> examples as the model
     /// reads them: raw feature rows in the card's order, or decoded signals or images, channel-major.
-    /// ONNX Runtime reads <paramref name="inputs"/> in place (pinned), without a copy.
+    /// ONNX Runtime reads <paramref name="inputs"/> in place (pinned), without a copy. Several
+    /// threads may call it at once (ONNX Runtime's sessions allow concurrent runs).
     /// </summary>
     public float[] Predict(Memory<float> inputs, int rows)
     {
-        _inputShape[0] = rows;
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs, _inputShape);
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs, [rows, .. _exampleShape]);
         using var outputs = _session.Run(_run, _inputNames, [input], OutputNames);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }

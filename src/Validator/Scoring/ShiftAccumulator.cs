@@ -8,14 +8,15 @@ namespace Harness.Validator.Scoring;
 /// Accumulates, batch by batch, what the shift statistics need of a site (<see cref="SiteShift"/>):
 /// per feature the observed and missing counts, the sums of (x − training mean) and of its square
 /// over observed values, and the counts per training bin (levels training never saw in one more
-/// bin); and the rows per class. A few numbers per feature whatever the site's size; row by row
-/// in manifest order, so the result does not depend on the batch size.
+/// bin); and the rows per class. A few numbers per feature whatever the site's size. Each chunk of
+/// the manifest is summed row by row, and the chunks' sums are added in file order
+/// (<see cref="IChunkObserver"/>), so the result depends on neither the batch size nor the scheduling.
 /// </summary>
 /// <remarks>
 /// Sums are of deviations from the training mean, not of raw values, so the site's variance
 /// (S2 − S1²/n) / (n − 1) does not cancel catastrophically when the values are far from 0.
 /// </remarks>
-internal sealed class ShiftAccumulator : ISiteObserver
+internal sealed class ShiftAccumulator : IChunkObserver
 {
     private readonly ModelCard _card;
     private readonly TrainingDistribution? _training;
@@ -38,6 +39,22 @@ internal sealed class ShiftAccumulator : ISiteObserver
         _binBounds = _training?.Features.Select(f => (f.IsCategorical ? f.Levels! : f.Edges!).ToArray()).ToArray() ?? [];
         _categorical = _training?.Features.Select(f => f.IsCategorical).ToArray() ?? [];
         _classes = new long[card.ClassNames.Count];
+    }
+
+    public IChunkObserver Fork() => new ShiftAccumulator(_card);
+
+    public void Merge(IChunkObserver chunk)
+    {
+        var other = (ShiftAccumulator)chunk;
+        for (int c = 0; c < _classes.Length; c++) _classes[c] += other._classes[c];
+        for (int f = 0; f < _observed.Length; f++)
+        {
+            _observed[f] += other._observed[f];
+            _missing[f] += other._missing[f];
+            _sum[f] += other._sum[f];
+            _squares[f] += other._squares[f];
+            for (int b = 0; b < _bins[f].Length; b++) _bins[f][b] += other._bins[f][b];
+        }
     }
 
     public void Observe(in ScoredBatch batch)

@@ -35,14 +35,19 @@ internal interface ISiteObserver
     void Observe(in ScoredBatch batch);
 }
 
-/// <summary>Writes each prediction to predictions.csv as it comes.</summary>
-internal sealed class PredictionsWriter(PredictionsCsv csv, string site) : ISiteObserver
+/// <summary>
+/// An observer whose result does not depend on the order of rows, so that the cores can share its
+/// work: each chunk of the manifest is observed by a fresh copy (<see cref="Fork"/>) on the worker
+/// that parsed and scored it, and the copies are merged into the site's observer in file order
+/// (so that sums add up in the same order whatever the scheduling).
+/// </summary>
+internal interface IChunkObserver : ISiteObserver
 {
-    public void Observe(in ScoredBatch batch)
-    {
-        for (int r = 0; r < batch.Count; r++)
-            csv.Write(site, batch.Id(r), batch.Line(r), batch.Label(r), batch.ProbabilitiesOf(r));
-    }
+    /// <summary>An empty observer of the same kind and settings.</summary>
+    IChunkObserver Fork();
+
+    /// <summary>Adds what <paramref name="chunk"/> (a <see cref="Fork"/> of this one) observed.</summary>
+    void Merge(IChunkObserver chunk);
 }
 
 /// <summary>
@@ -118,9 +123,17 @@ internal sealed class SliceCollector(ModelCard card, bool hasPatientId, SliceCol
 }
 
 /// <summary>Per model feature, the rows where it was missing.</summary>
-internal sealed class MissingCounter(int width) : ISiteObserver
+internal sealed class MissingCounter(int width) : IChunkObserver
 {
     public long[] Missing { get; } = new long[width];
+
+    public IChunkObserver Fork() => new MissingCounter(width);
+
+    public void Merge(IChunkObserver chunk)
+    {
+        var other = ((MissingCounter)chunk).Missing;
+        for (int f = 0; f < width; f++) Missing[f] += other[f];
+    }
 
     public void Observe(in ScoredBatch batch)
     {
@@ -131,7 +144,7 @@ internal sealed class MissingCounter(int width) : ISiteObserver
 }
 
 /// <summary>Per categorical feature, the rows whose value is a level training never saw (the model reads it as missing), and some of those values.</summary>
-internal sealed class UnseenLevelCounter : ISiteObserver
+internal sealed class UnseenLevelCounter : IChunkObserver
 {
     /// <summary>How many distinct unseen values of a categorical feature the warning names at most.</summary>
     public const int ValuesKept = 5;
@@ -140,13 +153,31 @@ internal sealed class UnseenLevelCounter : ISiteObserver
     private readonly long[] _rows;
     private readonly SortedSet<float>[] _values;
 
-    public UnseenLevelCounter(ModelCard card)
+    public UnseenLevelCounter(ModelCard card) : this((card.CategoricalLevels ?? new Dictionary<string, double[]>())
+        .Select(c => (c.Key, card.FeatureNames.ToList().IndexOf(c.Key), c.Value.Select(l => (float)l).ToHashSet()))
+        .ToList())
     {
-        _features = (card.CategoricalLevels ?? new Dictionary<string, double[]>())
-            .Select(c => (c.Key, card.FeatureNames.ToList().IndexOf(c.Key), c.Value.Select(l => (float)l).ToHashSet()))
-            .ToList();
+    }
+
+    private UnseenLevelCounter(List<(string Feature, int Column, HashSet<float> Levels)> features)
+    {
+        _features = features;
         _rows = new long[_features.Count];
         _values = _features.Select(_ => new SortedSet<float>()).ToArray();
+    }
+
+    public IChunkObserver Fork() => new UnseenLevelCounter(_features);
+
+    /// <summary>The chunk's rows, and its values (ascending) while fewer than one more than shown are kept.</summary>
+    public void Merge(IChunkObserver chunk)
+    {
+        var other = (UnseenLevelCounter)chunk;
+        for (int c = 0; c < _features.Count; c++)
+        {
+            _rows[c] += other._rows[c];
+            foreach (float value in other._values[c])
+                if (_values[c].Count <= ValuesKept) _values[c].Add(value);
+        }
     }
 
     public void Observe(in ScoredBatch batch)
@@ -170,11 +201,15 @@ internal sealed class UnseenLevelCounter : ISiteObserver
 }
 
 /// <summary>Counts the rows the model was trained on (<see cref="RowFingerprint"/>); null without a fingerprint (cards before format 4).</summary>
-internal sealed class TrainingRowCounter(RowFingerprint? fingerprint) : ISiteObserver
+internal sealed class TrainingRowCounter(RowFingerprint? fingerprint) : IChunkObserver
 {
     private long _seen;
 
     public long? Seen => fingerprint is null ? null : _seen;
+
+    public IChunkObserver Fork() => new TrainingRowCounter(fingerprint);
+
+    public void Merge(IChunkObserver chunk) => _seen += ((TrainingRowCounter)chunk)._seen;
 
     public void Observe(in ScoredBatch batch)
     {
@@ -185,11 +220,21 @@ internal sealed class TrainingRowCounter(RowFingerprint? fingerprint) : ISiteObs
 }
 
 /// <summary>The first and last date of a site's rows, and how many rows have none.</summary>
-internal sealed class DateRange : ISiteObserver
+internal sealed class DateRange : IChunkObserver
 {
     public DateOnly? First { get; private set; }
     public DateOnly? Last { get; private set; }
     public long Undated { get; private set; }
+
+    public IChunkObserver Fork() => new DateRange();
+
+    public void Merge(IChunkObserver chunk)
+    {
+        var other = (DateRange)chunk;
+        Undated += other.Undated;
+        if (other.First < First || First is null) First = other.First;
+        if (other.Last > Last || Last is null) Last = other.Last;
+    }
 
     public void Observe(in ScoredBatch batch)
     {
