@@ -62,6 +62,9 @@ public static class MetricEstimator
         var sample = new MetricSample(examples, threshold, originalRows: originalRows);
         var definitions = MetricCatalog.For(examples.IsBinary).ToList();
         var summary = SampleSummary.Compute(sample, Enumerable.Repeat(1.0, examples.Count).ToArray(), bandLevel: options.Level);
+        // The point estimate's four iterative fits read the sample and nothing of each other: all cores at once.
+        if (examples.IsBinary)
+            Parallel.Invoke(() => _ = summary.Flexible, () => _ = summary.CalibrationIntercept, () => _ = summary.CalibrationSlope, () => _ = summary.DeLongAuroc);
         var points = definitions.Select(d => d.Value(summary)).ToArray();
 
         var replicates = new double[]?[definitions.Count];

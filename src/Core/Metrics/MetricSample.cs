@@ -12,6 +12,9 @@ internal sealed class MetricSample
     /// <summary>Above this many distinct risks, a resample's loess curve is fitted to this many fixed atoms of consecutive risks.</summary>
     public const int ResampleLoessNodes = 200;
 
+    /// <summary>Rows per block when the per-row terms are computed on several cores.</summary>
+    private const int RowBlock = 1 << 16;
+
     /// <param name="rankEveryClass">Rank every class one-vs-rest even for a binary model (by default only the positive class).</param>
     /// <param name="originalRows">When the rows were reordered, each row's original index: ties keep the original order.</param>
     public MetricSample(ScoredExamples s, double? threshold, bool rankEveryClass = false, int[]? originalRows = null)
@@ -31,7 +34,9 @@ internal sealed class MetricSample
         Risk = Positive is null ? [] : new float[N];
         Event = Positive is null ? [] : new byte[N];
         AtThreshold = Positive is null ? [] : new byte[N];
-        for (int i = 0; i < N; i++)
+        // Each row's terms, then the two orders: blocks of rows, and the orders, on all cores at once
+        // (each writes its own elements, so the result does not depend on the scheduling).
+        void Row(int i)
         {
             int predicted = s.PredictedClass(i), label = s.Labels[i];
             Hit[i] = (byte)(predicted == label ? 1 : 0);
@@ -58,11 +63,20 @@ internal sealed class MetricSample
             BrierTerm[i] = brier;
         }
 
-        ByConfidence = SortedBy(i => Confidence[i]);
+        Parallel.For(0, (N + RowBlock - 1) / RowBlock, block =>
+        {
+            for (int i = block * RowBlock; i < Math.Min(N, (block + 1) * RowBlock); i++) Row(i);
+        });
+
+        ScoredClasses = Positive is int p && !rankEveryClass ? [p] : Enumerable.Range(0, Classes).ToArray();
+        var rankings = new RankedClass[ScoredClasses.Length];
+        int[] byConfidence = [];
+        Parallel.Invoke(
+            () => byConfidence = SortedBy(i => Confidence[i]),
+            () => Parallel.For(0, rankings.Length, k => rankings[k] = new RankedClass(s, ScoredClasses[k], SortedBy(i => s.Probability(i, ScoredClasses[k])))));
+        (ByConfidence, Ranked) = (byConfidence, rankings);
         ConfidenceByConfidence = ByConfidence.Select(r => Confidence[r]).ToArray();
         HitByConfidence = ByConfidence.Select(r => Hit[r]).ToArray();
-        ScoredClasses = Positive is int p && !rankEveryClass ? [p] : Enumerable.Range(0, Classes).ToArray();
-        Ranked = ScoredClasses.Select(c => new RankedClass(s, c, SortedBy(i => s.Probability(i, c)))).ToArray();
         if (Positive is int positive)
         {
             RiskRank = Array.IndexOf(ScoredClasses, positive);
