@@ -104,9 +104,9 @@ public static class ValidationRun
             }
             var slicer = options.By is null ? null : new SliceCollector(card, schemas[s].HasPatientId, PeriodLabel);
             int batchSize = options.BatchSize ?? (card.Input is null ? ValidationOptions.TabularBatchSize : ValidationOptions.FileBatchSize);
-            var scored = SiteScorer.Score(model, site, predictions, batchSize, progress, cancellation,
-                [.. slicers, .. slicer is null ? Array.Empty<ISiteObserver>() : [slicer]], filter);
-            var (result, estimate) = Summarise(card, scored, development, intervals, cancellation);
+            // No local holds the scored site: Summarise lets go of its examples' original order.
+            var (result, estimate) = Summarise(card, SiteScorer.Score(model, site, predictions, batchSize, progress, cancellation,
+                [.. slicers, .. slicer is null ? Array.Empty<ISiteObserver>() : [slicer]], filter), development, intervals, cancellation);
             if (filter is not null)
                 result = result with { Window = new WindowCounts(filter.Window.From, filter.Window.To, filter.DatedOutside, filter.Undated) };
             if (slicer is not null) result = WithPeriods(result, card, options.By!.Value, slicer.Slices().Select(p => (periodOf[p.Key], p.Examples)), intervals, cancellation);
@@ -232,9 +232,13 @@ public static class ValidationRun
     private static (SiteResult, SampleEstimate) Summarise(ModelCard card, ScoredSite scored, SampleEstimate? development, IntervalOptions intervals,
         CancellationToken cancellation)
     {
-        var examples = scored.Examples;
+        // Every use below ignores row order, or (binary reliability bins) keeps ties in the original order,
+        // which the stable risk order does too: the original order is let go, and one copy of the rows stays.
+        var inRiskOrder = MetricEstimator.InRiskOrder(scored.Examples);
+        var examples = inRiskOrder.Examples;
+        scored = scored with { Examples = examples };
         var site = scored.Site;
-        var estimate = MetricEstimator.Estimate(examples, card.OperatingPoint?.Threshold, intervals, site.Name, cancellation, discriminationCurves: true);
+        var estimate = MetricEstimator.Estimate(inRiskOrder, card.OperatingPoint?.Threshold, intervals, site.Name, cancellation, discriminationCurves: true);
         var counts = examples.ClassCounts();
         var missing = card.DescriptorNames.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => (double)scored.MissingByFeature[x.i] / examples.Count);
         var (holdout, holdoutReason) = HoldoutType.Classify(card, site.Name, scored.ManifestSha256, scored.ContentSha256, examples.Count,

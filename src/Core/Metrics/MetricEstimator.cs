@@ -55,10 +55,19 @@ public static class MetricEstimator
     /// <param name="sampleKey">Names the sample (a site) so that each sample gets its own resamples for a given seed.</param>
     /// <param name="discriminationCurves">Also compute the thinned ROC and precision-recall curves (<see cref="SampleEstimate.Discrimination"/>) from the estimator's sort.</param>
     public static SampleEstimate Estimate(ScoredExamples examples, double? threshold, IntervalOptions options, string sampleKey,
-        CancellationToken cancellation = default, bool discriminationCurves = false)
+        CancellationToken cancellation = default, bool discriminationCurves = false) =>
+        Estimate(InRiskOrder(examples), threshold, options, sampleKey, cancellation, discriminationCurves);
+
+    /// <summary>
+    /// As <see cref="Estimate(ScoredExamples, double?, IntervalOptions, string, CancellationToken, bool)"/>, for
+    /// examples <see cref="InRiskOrder"/> put in order already: a caller that lets go of the original order
+    /// keeps one copy of a large sample's rows in memory instead of two.
+    /// </summary>
+    public static SampleEstimate Estimate((ScoredExamples Examples, int[]? OriginalRows) inRiskOrder, double? threshold, IntervalOptions options,
+        string sampleKey, CancellationToken cancellation = default, bool discriminationCurves = false)
     {
+        var (examples, originalRows) = inRiskOrder;
         if (examples.Count == 0) throw new ArgumentException("No examples to score.", nameof(examples));
-        (examples, int[]? originalRows) = InRiskOrder(examples);
         var sample = new MetricSample(examples, threshold, originalRows: originalRows);
         var definitions = MetricCatalog.For(examples.IsBinary).ToList();
         var summary = SampleSummary.Compute(sample, Enumerable.Repeat(1.0, examples.Count).ToArray(), bandLevel: options.Level);
@@ -135,13 +144,15 @@ public static class MetricEstimator
     /// A binary sample with its rows in ascending order of risk (stable). Every metric ignores row
     /// order, and in this order each resample's sweeps read memory sequentially: the rank sweep
     /// and the loess curve need no gathering of weights. Also returns each row's original index
-    /// (ties in confidence keep the original order in equal-mass bins); null when nothing moved.
+    /// (ties in confidence keep the original order in equal-mass bins); null when nothing moved (the
+    /// examples themselves come back: multiclass ones, and those already in order).
     /// </summary>
-    internal static (ScoredExamples Examples, int[]? OriginalRows) InRiskOrder(ScoredExamples examples)
+    public static (ScoredExamples Examples, int[]? OriginalRows) InRiskOrder(ScoredExamples examples)
     {
         if (examples.PositiveClass is not int positive) return (examples, null);
         int n = examples.Count, classes = examples.ClassCount;
         int[] order = StableOrder.Ascending(n, i => examples.Probability(i, positive));
+        if (IsIdentity(order)) return (examples, null);
         var labels = new int[n];
         var probabilities = new float[examples.Probabilities.Length];
         int[]? clusters = examples.Clusters is null ? null : new int[n];
@@ -153,6 +164,13 @@ public static class MetricEstimator
             if (clusters is not null) clusters[k] = examples.Clusters![row];
         }
         return (new ScoredExamples(examples.ClassNames, positive, labels, probabilities) { Clusters = clusters }, order);
+    }
+
+    private static bool IsIdentity(int[] order)
+    {
+        for (int k = 0; k < order.Length; k++)
+            if (order[k] != k) return false;
+        return true;
     }
 
     /// <summary>Site minus reference, metric by metric, each with an interval for the difference of two independent samples.</summary>

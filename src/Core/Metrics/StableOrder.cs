@@ -14,17 +14,15 @@ internal static class StableOrder
     /// <param name="tieBreak">Each row's tie-break index, distinct; null: the row itself.</param>
     public static int[] Ascending(int n, Func<int, double> key, int[]? tieBreak = null)
     {
+        if (InOrder(n, key, tieBreak)) return Enumerable.Range(0, n).ToArray(); // before allocating any key
         var packed = new ulong[n];
-        bool sorted = true;
         for (int i = 0; i < n; i++)
         {
             double k = key(i);
             float f = (float)k;
             if (!(f >= 0) || f != k) return ByTuples(n, key, tieBreak);
             packed[i] = ((ulong)BitConverter.SingleToUInt32Bits(f + 0f) << 32) | (uint)(tieBreak?[i] ?? i); // + 0f: -0 becomes +0
-            sorted &= i == 0 || packed[i] >= packed[i - 1];
         }
-        if (sorted) return Enumerable.Range(0, n).ToArray();
 
         int[]? rowOf = null;
         if (tieBreak is not null)
@@ -40,6 +38,19 @@ internal static class StableOrder
             order[k] = rowOf is null ? tie : rowOf[tie];
         }
         return order;
+    }
+
+    /// <summary>Whether the rows already are in ascending order of (key, tie-break).</summary>
+    private static bool InOrder(int n, Func<int, double> key, int[]? tieBreak)
+    {
+        double previous = n > 0 ? key(0) : 0;
+        for (int i = 1; i < n; i++)
+        {
+            double k = key(i);
+            if (!(k >= previous) || k == previous && (tieBreak?[i] ?? i) < (tieBreak?[i - 1] ?? i - 1)) return false;
+            previous = k;
+        }
+        return true;
     }
 
     private static int[] ByTuples(int n, Func<int, double> key, int[]? tieBreak)

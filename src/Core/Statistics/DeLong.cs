@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Harness.Core.Statistics;
 
 /// <summary>
@@ -69,14 +67,14 @@ public static class DeLong
     {
         ValidateScores(scores);
         var order = new int[scores.Length];
-        double[] keys = ArrayPool<double>.Shared.Rent(scores.Length);
+        double[] keys = Scratch<double>.Rent(scores.Length);
         try
         {
             SortedOrder(scores, keys.AsSpan(0, scores.Length), order);
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(keys);
+            Scratch<double>.Return(keys);
         }
         return order;
     }
@@ -98,8 +96,9 @@ public static class DeLong
         Validate(scores, positive);
         if (!unitWeights) ValidateWeights(weights);
         int n = scores.Length;
-        int[] order = ArrayPool<int>.Shared.Rent(n);
-        double[] keys = ArrayPool<double>.Shared.Rent(n);
+        if (IsAscending(scores)) return Sweep(scores, positive, weights, unitWeights, order: default, ascending: true); // no sort needed
+        int[] order = Scratch<int>.Rent(n);
+        double[] keys = Scratch<double>.Rent(n);
         try
         {
             SortedOrder(scores, keys.AsSpan(0, n), order.AsSpan(0, n));
@@ -107,9 +106,16 @@ public static class DeLong
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(order);
-            ArrayPool<double>.Shared.Return(keys);
+            Scratch<int>.Return(order);
+            Scratch<double>.Return(keys);
         }
+    }
+
+    private static bool IsAscending(ReadOnlySpan<double> scores)
+    {
+        for (int i = 1; i < scores.Length; i++)
+            if (!(scores[i] >= scores[i - 1])) return false;
+        return true;
     }
 
     private static void SortedOrder(ReadOnlySpan<double> scores, Span<double> keys, Span<int> order)
@@ -123,7 +129,9 @@ public static class DeLong
     /// Sweeps the runs of tied scores in ascending order twice: first for the AUROC (an exact sum
     /// of half-integers over m n), then for the squared deviations of the components from it.
     /// </summary>
-    private static AurocVariance? Sweep(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights, ReadOnlySpan<int> order)
+    /// <param name="ascending">The scores are in ascending order already: <paramref name="order"/> is the identity and goes unread.</param>
+    private static AurocVariance? Sweep(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights,
+        ReadOnlySpan<int> order, bool ascending = false)
     {
         double m = 0, n = 0;
         for (int i = 0; i < scores.Length; i++)
@@ -137,9 +145,9 @@ public static class DeLong
 
         // Pass 1: AUROC = sum over positives of (negatives below + half the negatives tied) / (m n).
         double pairs = 0, negativesBelow = 0;
-        for (int start = 0; start < order.Length;)
+        for (int start = 0; start < scores.Length;)
         {
-            var (end, wp, wn) = Run(scores, positive, weights, unitWeights, order, start);
+            var (end, wp, wn) = Run(scores, positive, weights, unitWeights, order, ascending, start);
             pairs += wp * (negativesBelow + wn / 2);
             negativesBelow += wn;
             start = end;
@@ -149,9 +157,9 @@ public static class DeLong
         // Pass 2: the components of each run, and their squared deviations from the AUROC.
         double s10 = 0, s01 = 0, positivesBelow = 0;
         negativesBelow = 0;
-        for (int start = 0; start < order.Length;)
+        for (int start = 0; start < scores.Length;)
         {
-            var (end, wp, wn) = Run(scores, positive, weights, unitWeights, order, start);
+            var (end, wp, wn) = Run(scores, positive, weights, unitWeights, order, ascending, start);
             if (wp > 0)
             {
                 double v10 = (negativesBelow + wn / 2) / n - auroc;
@@ -178,13 +186,13 @@ public static class DeLong
 
     /// <summary>The run of equal scores starting at order[start]: where it ends, and its positive and negative weight.</summary>
     private static (int End, double Positive, double Negative) Run(
-        ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights, ReadOnlySpan<int> order, int start)
+        ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights, ReadOnlySpan<int> order, bool ascending, int start)
     {
-        double score = scores[order[start]], wp = 0, wn = 0;
+        double score = scores[ascending ? start : order[start]], wp = 0, wn = 0;
         int k = start;
-        for (; k < order.Length && scores[order[k]] == score; k++)
+        for (; k < scores.Length && scores[ascending ? k : order[k]] == score; k++)
         {
-            int i = order[k];
+            int i = ascending ? k : order[k];
             double w = unitWeights ? 1.0 : weights[i];
             if (positive[i]) wp += w; else wn += w;
         }
@@ -216,7 +224,7 @@ public static class DeLong
     {
         if (order.Length != scores.Length)
             throw new ArgumentException($"order has {order.Length} entries for {scores.Length} rows.", nameof(order));
-        bool[] seen = ArrayPool<bool>.Shared.Rent(order.Length);
+        bool[] seen = Scratch<bool>.Rent(order.Length);
         try
         {
             Array.Clear(seen, 0, order.Length);
@@ -232,7 +240,7 @@ public static class DeLong
         }
         finally
         {
-            ArrayPool<bool>.Shared.Return(seen);
+            Scratch<bool>.Return(seen);
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Harness.Core.Statistics;
 
 /// <summary>A maximum-likelihood estimate with its Wald standard error (from the inverse Fisher information).</summary>
@@ -20,7 +18,7 @@ public sealed record WaldEstimate(double Estimate, double StandardError);
 /// <item>logit p uses p clipped to [<see cref="ProbabilityClip"/>, 1 - <see cref="ProbabilityClip"/>],
 /// so predictions of exactly 0 or 1 enter as logits of about -34.5 and +34.5.</item>
 /// </list>
-/// Each method is O(n) per iteration (one pass over the rows) and allocates one n-length buffer.
+/// Each method is O(n) per iteration (one pass over the rows) and takes one n-length buffer (<see cref="Scratch{T}"/>).
 /// Arguments that are not probabilities, outcomes or frequency weights throw
 /// <see cref="ArgumentException"/>; a model without a finite maximum-likelihood estimate gives null.
 /// </summary>
@@ -47,7 +45,7 @@ public static class LogisticCalibration
     public static WaldEstimate? Intercept(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
     {
         Validate(p, y, w);
-        double[] logits = ArrayPool<double>.Shared.Rent(p.Length);
+        double[] logits = Scratch<double>.Rent(p.Length);
         try
         {
             var x = logits.AsSpan(0, p.Length);
@@ -61,7 +59,7 @@ public static class LogisticCalibration
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(logits);
+            Scratch<double>.Return(logits);
         }
     }
 
@@ -80,7 +78,7 @@ public static class LogisticCalibration
     public static (WaldEstimate Intercept, WaldEstimate Slope)? Slope(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
     {
         Validate(p, y, w);
-        double[] logits = ArrayPool<double>.Shared.Rent(p.Length);
+        double[] logits = Scratch<double>.Rent(p.Length);
         try
         {
             var x = logits.AsSpan(0, p.Length);
@@ -98,7 +96,7 @@ public static class LogisticCalibration
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(logits);
+            Scratch<double>.Return(logits);
         }
     }
 
