@@ -20,6 +20,7 @@ internal sealed class MetricSample
     public MetricSample(ScoredExamples s, double? threshold, bool rankEveryClass = false, int[]? originalRows = null)
     {
         _tieBreak = originalRows;
+        _riskLogits = new(() => RiskRanking is { } risk ? Statistics.LogisticCalibration.ClippedLogits(risk.Score) : null);
         Examples = s;
         N = s.Count;
         Classes = s.ClassCount;
@@ -141,6 +142,14 @@ internal sealed class MetricSample
     /// pooled into about that many atoms of equal row count, never splitting a run.
     /// </summary>
     public int[]? LoessAtoms { get; }
+
+    /// <summary>
+    /// Binary models: the clipped logit of each risk in ascending-risk order, as the logistic
+    /// calibration fits read it; computed once (on first use) for the point estimate and every resample.
+    /// </summary>
+    public double[]? RiskLogits => _riskLogits.Value;
+
+    private readonly Lazy<double[]?> _riskLogits;
 
     public double Probability(int row, int cls) => Examples.Probability(row, cls);
 

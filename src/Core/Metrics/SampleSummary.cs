@@ -35,8 +35,8 @@ internal sealed class SampleSummary
         _pointEstimate = weights is not null && weights.All(w => w == 1);
         _flexible = new(flexible ?? FlexibleCalibrationOf);
         _inOrder = new double[]?[sample.Ranked.Length];
-        _intercept = new(() => LogisticCalibration.Intercept(sample.RiskRanking!.Score, sample.RiskRanking.IsClass, InScoreOrder()));
-        _slope = new(() => LogisticCalibration.Slope(sample.RiskRanking!.Score, sample.RiskRanking.IsClass, InScoreOrder()));
+        _intercept = new(() => LogisticCalibration.InterceptOfLogits(sample.RiskLogits!, sample.RiskRanking!.IsClass, InScoreOrder()));
+        _slope = new(() => LogisticCalibration.SlopeOfLogits(sample.RiskLogits!, sample.RiskRanking!.IsClass, InScoreOrder()));
         _delong = new(() => DeLong.Compute(sample.RiskRanking!.Score, sample.RiskRanking.IsClass.Select(e => e == 1).ToArray(), InScoreOrder()));
     }
 

@@ -49,18 +49,35 @@ public static class LogisticCalibration
         try
         {
             var x = logits.AsSpan(0, p.Length);
-            var summary = Summarise(p, y, w, x);
-            if (summary.Positives == 0 || summary.Negatives == 0) return null;
-            var fit = Fit(x, y, w, fitSlope: false);
-            if (fit is null) return null;
-            var (a, _, info) = fit.Value;
-            double se = Math.Sqrt(1.0 / info.Aa);
-            return double.IsFinite(a) && double.IsFinite(se) ? new WaldEstimate(a, se) : null;
+            FillLogits(p, x);
+            return FitIntercept(x, y, w);
         }
         finally
         {
             Scratch<double>.Return(logits);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Intercept(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> given
+    /// <see cref="ClippedLogits"/> of p instead of p: a sample fitted many times (each bootstrap
+    /// resample reweights the same rows) computes them once.
+    /// </summary>
+    public static WaldEstimate? InterceptOfLogits(ReadOnlySpan<double> logits, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    {
+        ValidateOutcomes(y, w, logits.Length);
+        return FitIntercept(logits, y, w);
+    }
+
+    private static WaldEstimate? FitIntercept(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    {
+        var summary = Summarise(x, y, w);
+        if (summary.Positives == 0 || summary.Negatives == 0) return null;
+        var fit = Fit(x, y, w, fitSlope: false);
+        if (fit is null) return null;
+        var (a, _, info) = fit.Value;
+        double se = Math.Sqrt(1.0 / info.Aa);
+        return double.IsFinite(a) && double.IsFinite(se) ? new WaldEstimate(a, se) : null;
     }
 
     /// <summary>
@@ -82,22 +99,49 @@ public static class LogisticCalibration
         try
         {
             var x = logits.AsSpan(0, p.Length);
-            var s = Summarise(p, y, w, x);
-            if (s.Positives == 0 || s.Negatives == 0) return null;
-            if (s.MinPositive == s.MaxPositive && s.MinNegative == s.MaxNegative && s.MinPositive == s.MinNegative) return null; // one distinct logit
-            if (s.MaxNegative <= s.MinPositive || s.MaxPositive <= s.MinNegative) return null; // (quasi-)complete separation
-            var fit = Fit(x, y, w, fitSlope: true);
-            if (fit is null) return null;
-            var (a, b, info) = fit.Value;
-            double det = info.Aa * info.Bb - info.Ab * info.Ab;
-            double seA = Math.Sqrt(info.Bb / det), seB = Math.Sqrt(info.Aa / det);
-            if (!(det > 0) || !double.IsFinite(a) || !double.IsFinite(b) || !double.IsFinite(seA) || !double.IsFinite(seB)) return null;
-            return (new WaldEstimate(a, seA), new WaldEstimate(b, seB));
+            FillLogits(p, x);
+            return FitSlope(x, y, w);
         }
         finally
         {
             Scratch<double>.Return(logits);
         }
+    }
+
+    /// <summary><see cref="Slope(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> given <see cref="ClippedLogits"/> of p instead of p.</summary>
+    public static (WaldEstimate Intercept, WaldEstimate Slope)? SlopeOfLogits(ReadOnlySpan<double> logits, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    {
+        ValidateOutcomes(y, w, logits.Length);
+        return FitSlope(logits, y, w);
+    }
+
+    private static (WaldEstimate Intercept, WaldEstimate Slope)? FitSlope(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    {
+        var s = Summarise(x, y, w);
+        if (s.Positives == 0 || s.Negatives == 0) return null;
+        if (s.MinPositive == s.MaxPositive && s.MinNegative == s.MaxNegative && s.MinPositive == s.MinNegative) return null; // one distinct logit
+        if (s.MaxNegative <= s.MinPositive || s.MaxPositive <= s.MinNegative) return null; // (quasi-)complete separation
+        var fit = Fit(x, y, w, fitSlope: true);
+        if (fit is null) return null;
+        var (a, b, info) = fit.Value;
+        double det = info.Aa * info.Bb - info.Ab * info.Ab;
+        double seA = Math.Sqrt(info.Bb / det), seB = Math.Sqrt(info.Aa / det);
+        if (!(det > 0) || !double.IsFinite(a) || !double.IsFinite(b) || !double.IsFinite(seA) || !double.IsFinite(seB)) return null;
+        return (new WaldEstimate(a, seA), new WaldEstimate(b, seB));
+    }
+
+    /// <summary>The clipped logit (<see cref="ClippedLogit"/>) of each p, which must be a probability.</summary>
+    public static double[] ClippedLogits(ReadOnlySpan<double> p)
+    {
+        ValidateProbabilities(p);
+        var x = new double[p.Length];
+        FillLogits(p, x);
+        return x;
+    }
+
+    private static void FillLogits(ReadOnlySpan<double> p, Span<double> x)
+    {
+        for (int i = 0; i < p.Length; i++) x[i] = ClippedLogit(p[i]);
     }
 
     /// <summary>log(p / (1 - p)) of p clipped to [<see cref="ProbabilityClip"/>, 1 - <see cref="ProbabilityClip"/>].</summary>
@@ -122,12 +166,23 @@ public static class LogisticCalibration
 
     private static void Validate(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
     {
-        if (y.Length != p.Length || w.Length != p.Length)
-            throw new ArgumentException($"p, y and w must have the same length (got {p.Length}, {y.Length}, {w.Length}).");
+        ValidateOutcomes(y, w, p.Length);
+        ValidateProbabilities(p);
+    }
+
+    private static void ValidateProbabilities(ReadOnlySpan<double> p)
+    {
         for (int i = 0; i < p.Length; i++)
-        {
             if (!(p[i] >= 0 && p[i] <= 1))
                 throw new ArgumentException($"p[{i}] = {p[i]} is not a probability in [0, 1].", nameof(p));
+    }
+
+    private static void ValidateOutcomes(ReadOnlySpan<double> y, ReadOnlySpan<double> w, int rows)
+    {
+        if (y.Length != rows || w.Length != rows)
+            throw new ArgumentException($"p (or its logits), y and w must have the same length (got {rows}, {y.Length}, {w.Length}).");
+        for (int i = 0; i < rows; i++)
+        {
             if (y[i] != 0 && y[i] != 1)
                 throw new ArgumentException($"y[{i}] = {y[i]} is not an outcome 0 or 1.", nameof(y));
             if (!(w[i] >= 0) || !double.IsFinite(w[i]) || w[i] != Math.Floor(w[i]))
@@ -135,15 +190,15 @@ public static class LogisticCalibration
         }
     }
 
-    /// <summary>Writes the clipped logits into <paramref name="x"/> and summarises the weighted rows of each class.</summary>
-    private static ClassSummary Summarise(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w, Span<double> x)
+    /// <summary>Summarises the weighted rows of each class by their logits <paramref name="x"/>.</summary>
+    private static ClassSummary Summarise(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
     {
         double positives = 0, negatives = 0;
         double minPos = double.PositiveInfinity, maxPos = double.NegativeInfinity;
         double minNeg = double.PositiveInfinity, maxNeg = double.NegativeInfinity;
-        for (int i = 0; i < p.Length; i++)
+        for (int i = 0; i < x.Length; i++)
         {
-            double l = x[i] = ClippedLogit(p[i]);
+            double l = x[i];
             if (w[i] == 0) continue;
             if (y[i] == 1)
             {

@@ -251,4 +251,19 @@ public class LogisticCalibrationTests
         Assert.Throws<ArgumentException>(() => LogisticCalibration.Intercept([0.2, 0.5], [1, 0], [-1, 1]));
         Assert.Throws<ArgumentException>(() => LogisticCalibration.Intercept([0.2, 0.5], [1, 0], [1]));
     }
+
+    [Fact]
+    public void The_fits_given_precomputed_logits_equal_the_fits_given_probabilities()
+    {
+        // Given the 40 rows (p of exactly 0 and 1 included) and their clipped logits, computed once
+        double[] logits = LogisticCalibration.ClippedLogits(PClip);
+
+        // When both fits run from the logits and from p
+        // Then they are the same numbers (the same arithmetic, no tolerance)
+        Assert.Equal(LogisticCalibration.Intercept(PClip, Y, W), LogisticCalibration.InterceptOfLogits(logits, Y, W));
+        Assert.Equal(LogisticCalibration.Slope(PClip, Y, W), LogisticCalibration.SlopeOfLogits(logits, Y, W));
+        Assert.Equal(LogisticCalibration.ClippedLogit(0.0), logits[0]);
+        Assert.Throws<ArgumentException>(() => LogisticCalibration.ClippedLogits([0.5, 1.5]));
+        Assert.Throws<ArgumentException>(() => LogisticCalibration.SlopeOfLogits(logits, Y, [.. W.Skip(1)]));
+    }
 }
