@@ -65,7 +65,8 @@ public sealed record DiscriminationCurves(IReadOnlyList<RocPoint> Roc, IReadOnly
     /// <summary>
     /// The curves from risks sorted ascending (ties in any order) and outcomes (1 event, 0 not) in the
     /// same order, each thinned to at most <paramref name="maxPoints"/> (int.MaxValue: exact); null when
-    /// one class is absent. One pass over the rows; records are made only for the points kept.
+    /// one class is absent. No array of points is made: each thinning pass walks the rows from the
+    /// highest risk down (<see cref="Walk"/>), and records are made only for the points kept.
     /// </summary>
     internal static DiscriminationCurves? FromAscending(ReadOnlySpan<double> ascendingRisk, ReadOnlySpan<double> events, int maxPoints = DefaultMaxPoints)
     {
@@ -82,31 +83,12 @@ public sealed record DiscriminationCurves(IReadOnlyList<RocPoint> Roc, IReadOnly
         long negatives = n - positives;
         if (positives == 0 || negatives == 0) return null;
 
-        // Point 0 is (0, 0) on the ROC curve and (0, 1) on the PR curve; point k >= 1 the k-th highest distinct risk.
-        var fpr = new double[thresholds + 1];
-        var tpr = new double[thresholds + 1]; // also the recall
-        var precision = new double[thresholds + 1];
-        precision[0] = 1;
-        long tp = 0, fp = 0;
-        int k = 0;
-        for (int end = n; end > 0;)
-        {
-            int start = end - 1;
-            while (start > 0 && ascendingRisk[start - 1] == ascendingRisk[end - 1]) start--;
-            for (int i = start; i < end; i++)
-                if (events[i] == 1) tp++; else fp++;
-            k++;
-            fpr[k] = (double)fp / negatives;
-            tpr[k] = (double)tp / positives;
-            precision[k] = (double)tp / (tp + fp);
-            end = start;
-        }
-        var (rocKept, rocDelta) = CurveThinning.Thin(fpr, tpr, maxPoints);
-        var (prKept, prDelta) = CurveThinning.Thin(tpr, precision, maxPoints);
-        return new DiscriminationCurves(
-            rocKept.Select(i => new RocPoint(fpr[i], tpr[i])).ToArray(),
-            prKept.Select(i => new PrecisionRecallPoint(tpr[i], precision[i])).ToArray(),
-            rocDelta, prDelta);
+        var roc = new Walk(ascendingRisk, events, thresholds, positives, negatives, precisionRecall: false);
+        var pr = new Walk(ascendingRisk, events, thresholds, positives, negatives, precisionRecall: true);
+        var (rocKept, rocDelta) = CurveThinning.Thin(ref roc, maxPoints);
+        var (prKept, prDelta) = CurveThinning.Thin(ref pr, maxPoints);
+        return new DiscriminationCurves(rocKept.Select(p => new RocPoint(p.X, p.Y)).ToArray(),
+            prKept.Select(p => new PrecisionRecallPoint(p.X, p.Y)).ToArray(), rocDelta, prDelta);
     }
 
     /// <summary>
@@ -115,11 +97,68 @@ public sealed record DiscriminationCurves(IReadOnlyList<RocPoint> Roc, IReadOnly
     /// </summary>
     public DiscriminationCurves Thinned(int maxPoints = DefaultMaxPoints)
     {
-        var (rocKept, rocDelta) = CurveThinning.Thin(Roc.Select(p => p.Fpr).ToArray(), Roc.Select(p => p.Tpr).ToArray(), maxPoints);
-        var (prKept, prDelta) = CurveThinning.Thin(PrecisionRecall.Select(p => p.Recall).ToArray(), PrecisionRecall.Select(p => p.Precision).ToArray(), maxPoints);
-        return new DiscriminationCurves(rocKept.Select(i => Roc[i]).ToArray(), prKept.Select(i => PrecisionRecall[i]).ToArray(),
+        var roc = new Listed(Roc.Select(p => (p.Fpr, p.Tpr)).ToArray());
+        var pr = new Listed(PrecisionRecall.Select(p => (p.Recall, p.Precision)).ToArray());
+        var (rocKept, rocDelta) = CurveThinning.Thin(ref roc, maxPoints);
+        var (prKept, prDelta) = CurveThinning.Thin(ref pr, maxPoints);
+        return new DiscriminationCurves(rocKept.Select(p => new RocPoint(p.X, p.Y)).ToArray(), prKept.Select(p => new PrecisionRecallPoint(p.X, p.Y)).ToArray(),
             RocTolerance + rocDelta, PrecisionRecallTolerance + prDelta);
     }
+
+    /// <summary>
+    /// The ROC or precision-recall curve of ascending risks, point by point: point 0 is (0, 0) on the
+    /// ROC curve and (0, 1) on the PR curve; point k &gt;= 1 counts the rows at or above the k-th highest
+    /// distinct risk as positive.
+    /// </summary>
+    private ref struct Walk(ReadOnlySpan<double> ascendingRisk, ReadOnlySpan<double> events, int thresholds, long positives, long negatives, bool precisionRecall)
+        : ICurvePoints
+    {
+        private readonly ReadOnlySpan<double> _risk = ascendingRisk, _events = events;
+        private int _end;
+        private long _tp, _fp;
+        private bool _started;
+
+        public readonly int Count => thresholds + 1;
+
+        public void Start() => (_end, _tp, _fp, _started) = (_risk.Length, 0, 0, false);
+
+        public (double X, double Y) Next()
+        {
+            if (_started)
+            {
+                int start = _end - 1;
+                while (start > 0 && _risk[start - 1] == _risk[_end - 1]) start--;
+                for (int i = start; i < _end; i++)
+                    if (_events[i] == 1) _tp++; else _fp++;
+                _end = start;
+            }
+            _started = true;
+            double tpr = (double)_tp / positives; // also the recall
+            return precisionRecall ? (tpr, _tp + _fp == 0 ? 1 : (double)_tp / (_tp + _fp)) : ((double)_fp / negatives, tpr);
+        }
+    }
+
+    /// <summary>A curve whose points are at hand.</summary>
+    private struct Listed((double X, double Y)[] points) : ICurvePoints
+    {
+        private int _next;
+
+        public readonly int Count => points.Length;
+        public void Start() => _next = 0;
+        public (double X, double Y) Next() => points[_next++];
+    }
+}
+
+/// <summary>A curve's points, visited in order from the first: what a thinning pass reads.</summary>
+internal interface ICurvePoints
+{
+    int Count { get; }
+
+    /// <summary>Back to before the first point.</summary>
+    void Start();
+
+    /// <summary>The next point.</summary>
+    (double X, double Y) Next();
 }
 
 /// <summary>
@@ -129,38 +168,44 @@ public sealed record DiscriminationCurves(IReadOnlyList<RocPoint> Roc, IReadOnly
 /// </summary>
 internal static class CurveThinning
 {
-    /// <summary>The indices of the points kept, and delta (0 when every point fits).</summary>
-    public static (IReadOnlyList<int> Kept, double Delta) Thin(double[] x, double[] y, int maxPoints)
+    /// <summary>The points kept, and delta (0 when every point fits).</summary>
+    public static (IReadOnlyList<(double X, double Y)> Kept, double Delta) Thin<T>(ref T curve, int maxPoints) where T : ICurvePoints, allows ref struct
     {
         if (maxPoints < 2) throw new ArgumentOutOfRangeException(nameof(maxPoints), maxPoints, "At least 2 points are kept.");
-        if (x.Length <= maxPoints) return (Enumerable.Range(0, x.Length).ToArray(), 0);
-        var kept = new List<int>(maxPoints);
+        var kept = new List<(double X, double Y)>(Math.Min(curve.Count, maxPoints));
+        if (curve.Count <= maxPoints)
+        {
+            curve.Start();
+            for (int i = 0; i < curve.Count; i++) kept.Add(curve.Next());
+            return (kept, 0);
+        }
         for (int k = 0; ; k++)
         {
             // Every coordinate lies in [0, 1]: at delta >= 1 only the first and last are kept, so this ends.
             double delta = DiscriminationCurves.SmallestTolerance * Math.Pow(2, k / 4.0);
-            if (Keep(x, y, delta, maxPoints, kept)) return (kept, delta);
+            if (Keep(ref curve, delta, maxPoints, kept)) return (kept, delta);
         }
     }
 
-    /// <summary>The indices kept at <paramref name="delta"/>; false as soon as more than <paramref name="maxPoints"/> would be.</summary>
-    internal static bool Keep(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double delta, int maxPoints, List<int> kept)
+    /// <summary>The points kept at <paramref name="delta"/> (of a curve of more than two); false as soon as more than <paramref name="maxPoints"/> would be.</summary>
+    internal static bool Keep<T>(ref T curve, double delta, int maxPoints, List<(double X, double Y)> kept) where T : ICurvePoints, allows ref struct
     {
         kept.Clear();
-        kept.Add(0);
-        int last = x.Length - 1;
-        y = y[..x.Length];
-        double ax = x[0], ay = y[0];
+        curve.Start();
+        var (ax, ay) = curve.Next();
+        kept.Add((ax, ay));
+        int last = curve.Count - 1;
         for (int i = 1; i < last; i++)
         {
             // Within the box around the last point kept: the common case, tested without branching between the coordinates.
-            double dx = x[i] - ax, dy = y[i] - ay;
+            var (x, y) = curve.Next();
+            double dx = x - ax, dy = y - ay;
             if ((dx <= delta) & (dx >= -delta) & (dy <= delta) & (dy >= -delta)) continue;
             if (kept.Count + 1 >= maxPoints) return false; // this one and the last would be too many
-            kept.Add(i);
-            (ax, ay) = (x[i], y[i]);
+            kept.Add((x, y));
+            (ax, ay) = (x, y);
         }
-        kept.Add(last);
+        kept.Add(curve.Next());
         return true;
     }
 }

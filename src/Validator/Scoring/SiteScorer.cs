@@ -105,6 +105,7 @@ internal static class SiteScorer
             RowsSeen = rows;
             Count = 0;
             Problem = null;
+            Text.Clear();
             if (SourceRows.Length < rows)
             {
                 SourceRows = new int[rows];
