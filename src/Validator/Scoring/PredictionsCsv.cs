@@ -23,19 +23,13 @@ public sealed class PredictionsCsv : IDisposable
     private static readonly char[] Neutralised = ['=', '+', '-', '@', '\t', '\r', '\n', '\''];
 
     private readonly TextWriter _destination;
-    private readonly Lines _pending = new();
 
     public PredictionsCsv(TextWriter destination, IReadOnlyList<string> classNames)
     {
         _destination = destination;
-        _pending.Header(classNames);
-        Append(_pending);
-    }
-
-    public void Write(string site, string id, long manifestLine, string label, ReadOnlySpan<float> probabilities)
-    {
-        _pending.Write(site, id, manifestLine, label, probabilities);
-        Append(_pending);
+        var header = new Lines();
+        header.Header(classNames);
+        Append(header);
     }
 
     /// <summary>Writes records formatted ahead (by the worker that scored them), and empties <paramref name="lines"/>.</summary>

@@ -24,7 +24,11 @@ public sealed class PredictionsCsvTests
     {
         var text = new StringWriter();
         using (var csv = new PredictionsCsv(text, ["p"]))
-            foreach (float v in values) csv.Write("s", "id", 2, "x", [v]);
+        {
+            var lines = new PredictionsCsv.Lines();
+            foreach (float v in values) lines.Write("s", "id", 2, "x", [v]);
+            csv.Append(lines);
+        }
         return text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[^1]).ToArray();
     }
 
