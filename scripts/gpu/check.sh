@@ -8,7 +8,8 @@ set -uo pipefail
 out=${OUT:-/tmp/gpu-check}; work=/tmp/gpu-work; rm -rf "$work"; mkdir -p "$out" "$work"
 exec > >(tee "$out/check.log") 2>&1
 step() { printf '\n== %s\n' "$*"; }
-timed() { local t0=$EPOCHREALTIME rc; timeout 200 dotnet .device/app/harness.dll "${@:2}"; rc=$?; printf -- '-- exit %s after %.1f s\n' "$rc" "$(echo "$EPOCHREALTIME - $t0" | python3 -c 'print(eval(input()))')"; return $rc; }
+# timed ARGS...: harness ARGS (at most 200 s), then its exit status and wall time.
+timed() { local t0=$EPOCHREALTIME rc; timeout 200 dotnet .device/app/harness.dll "$@"; rc=$?; printf -- '-- exit %s after %.1f s\n' "$rc" "$(echo "$EPOCHREALTIME - $t0" | python3 -c 'print(eval(input()))')"; return $rc; }
 
 step machine
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
@@ -24,18 +25,18 @@ if command -v nm >/dev/null; then
 else echo "nm is not installed"; fi
 
 heart="--site sites/heart/cleveland --site sites/heart/hungary --positive-class disease"
-step "tabular MLP, --device cuda";  timed harness train $heart --device cuda --out "$work/tab-cuda"
-step "tabular MLP, --device cpu";   timed harness train $heart --device cpu --out "$work/tab-cpu"
+step "tabular MLP, --device cuda";  timed train $heart --device cuda --out "$work/tab-cuda"
+step "tabular MLP, --device cpu";   timed train $heart --device cpu --out "$work/tab-cpu"
 step "validate the CUDA-trained model, --device cuda (ONNX Runtime's CUDA provider was not carried)"
-timed harness validate --model "$work/tab-cuda/model.onnx" --site sites/heart/switzerland --device cuda --out "$work/val-cuda"
+timed validate --model "$work/tab-cuda/model.onnx" --site sites/heart/switzerland --device cuda --out "$work/val-cuda"
 step "validate the CUDA-trained model, --device auto"
-timed harness validate --model "$work/tab-cuda/model.onnx" --site sites/heart/switzerland --site sites/heart/va-long-beach --out "$work/val-auto"
+timed validate --model "$work/tab-cuda/model.onnx" --site sites/heart/switzerland --site sites/heart/va-long-beach --out "$work/val-auto"
 step "ECG CNN demo, --device auto (training on CUDA, validation on the CPU provider)"
-timed harness demo --modality ecg --device auto --sites "$work/ecg-sites" --out "$work/demo-ecg"
+timed demo --modality ecg --device auto --sites "$work/ecg-sites" --out "$work/demo-ecg"
 step "image CNN demo, --device auto"
-timed harness demo --modality image --device auto --sites "$work/image-sites" --out "$work/demo-image-cuda"
+timed demo --modality image --device auto --sites "$work/image-sites" --out "$work/demo-image-cuda"
 step "image CNN demo, --device cpu ($(nproc) cores)"
-timed harness demo --modality image --device cpu --sites "$work/image-sites-cpu" --out "$work/demo-image-cpu"
+timed demo --modality image --device cpu --sites "$work/image-sites-cpu" --out "$work/demo-image-cpu"
 
 step evidence
 (cd "$work" && find . -name training.json -o -name results.json | grep -v /sites/ | tar -czf "$out/records.tar.gz" -T -)

@@ -4,7 +4,8 @@
 # CLI trains there on the machine's own libtorch, loaded from HARNESS_LIBTORCH_DIR
 # (src/Trainer/Training/LibTorchFolder.cs). Adapted from ../shared/gpu/pack-for-device.sh, which
 # expects natives under runtimes/linux-x64/native; this build copies them beside harness.dll.
-# Usage, from the repository root:  scripts/gpu/pack.sh   (then scripts/gpu/check.sh there)
+# Usage, from the repository root:  scripts/gpu/pack.sh   (then scripts/gpu/check.sh there; any other
+# command there: source .device/env.sh && dotnet .device/app/harness.dll train --device cuda ...)
 set -euo pipefail
 root=$(git rev-parse --show-toplevel); cd "$root"
 ./harness --help >/dev/null   # builds Release when sources changed
@@ -33,6 +34,5 @@ tar -C "$here" -xJf "$here/app.tar.xz"
 export DOTNET_ROOT=/tmp/dotnet PATH=/tmp/dotnet:$PATH DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 HARNESS_LIBTORCH_DIR=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
 export HARNESS_LIBTORCH_DIR
-harness() { dotnet "$here/app/harness.dll" "$@"; }
 SH
 du -sh "$out" | awk '{print "packed " $1 " into .device (the device tool carries at most 64 MiB)"}'
