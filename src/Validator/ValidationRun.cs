@@ -81,6 +81,7 @@ public static class ValidationRun
         var development = developmentExamples is null ? null
             : MetricEstimator.Estimate(developmentExamples, threshold, intervals, DevelopmentEvaluation.SampleKey, cancellation, discriminationCurves: true);
 
+        int batchSize = options.BatchSize ?? (card.Input is null ? ValidationOptions.TabularBatchSize : ValidationOptions.FileBatchSize);
         using var predictions = new PredictionsCsv(predictionsDestination, card.ClassNames);
         var results = new List<SiteResult>();
         var estimates = new List<SampleEstimate>();
@@ -103,7 +104,6 @@ public static class ValidationRun
                 return period.Label;
             }
             var slicer = options.By is null ? null : new SliceCollector(card, schemas[s].HasPatientId, PeriodLabel);
-            int batchSize = options.BatchSize ?? (card.Input is null ? ValidationOptions.TabularBatchSize : ValidationOptions.FileBatchSize);
             // No local holds the scored site: Summarise lets go of its examples' original order.
             var (result, estimate) = Summarise(card, SiteScorer.Score(model, site, predictions, batchSize, progress, cancellation,
                 [.. slicers, .. slicer is null ? Array.Empty<ISiteObserver>() : [slicer]], filter), development, intervals, cancellation);

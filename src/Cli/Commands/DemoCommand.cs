@@ -65,26 +65,14 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         // One marker at the top ("demo"), none in train/ and validate/: only 'harness demo --force' replaces a demo.
         using var output = StagedOutputFolder.Begin(console, "demo", settings.Out ?? Path.Combine(RepositoryRoot(), "runs", "demo"),
             settings.Force, [heart]);
-        var results = output.Write(() => Run(console, trainingSites, heldOutSites, File.Exists(criteria) ? criteria : null, device, output, cancellation));
-        output.Commit(cancellation);
-        console.MarkupLineInterpolated($"Model:  [bold]{ConsoleText.Plain(Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName))}[/]");
-        console.MarkupLineInterpolated($"Report: [bold]{ConsoleText.Plain(Path.Combine(output.Target, ValidateFolder, AuditReport.FileName))}[/]");
-        return ExitCodes.Of(results.Criteria);
-    }
-
-    private static ValidationResults Run(IAnsiConsole console, IReadOnlyList<string> trainingSites, IReadOnlyList<string> heldOutSites,
-        string? criteria, DeviceRequest device, StagedOutputFolder output, CancellationToken cancellation)
-    {
-        console.Write(new Rule("[bold]1. Train[/] on " + string.Join(" + ", TrainingSites)).LeftJustified());
-        string train = Directory.CreateDirectory(output.File(TrainFolder)).FullName;
-        TrainCommand.Train(console, trainingSites, new TrainingOptions { PositiveClass = PositiveClass, Device = device }, train, cancellation);
-
         // The training sites are validated too, labelled internal: the contrast is the point.
-        console.Write(new Rule("[bold]2. Validate[/] on held-out " + string.Join(" + ", HeldOutSites) + ", and on the training sites").LeftJustified());
-        string validate = Directory.CreateDirectory(output.File(ValidateFolder)).FullName;
-        return ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName), [.. heldOutSites, .. trainingSites],
-            new ValidationOptions { Device = device, Subgroups = [SubgroupSpec.Parse("sex")] }, validate, cancellation, criteria,
-            modelShownAs: Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName));
+        var results = output.Write(() => TrainAndValidate(output,
+            string.Join(" + ", TrainingSites), trainingSites, new TrainingOptions { PositiveClass = PositiveClass, Device = device },
+            "held-out " + string.Join(" + ", HeldOutSites) + ", and on the training sites", [.. heldOutSites, .. trainingSites],
+            new ValidationOptions { Device = device, Subgroups = [SubgroupSpec.Parse("sex")] }, File.Exists(criteria) ? criteria : null, cancellation));
+        output.Commit(cancellation);
+        PrintWhere(output);
+        return ExitCodes.Of(results.Criteria);
     }
 
     /// <summary>
@@ -100,21 +88,33 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoSettings>
         console.Write(new Rule($"[bold]0. Generate[/] {demo.Cohort.Sites} sites ('harness synth {demo.Modality}')").LeftJustified());
         var cohort = SynthCommand.Generate(console, demo.Cohort, sites, settings.Force, cancellation);
         foreach (string line in cohort.Story) console.MarkupLineInterpolated($"{line}");
-        var results = output.Write(() =>
-        {
-            console.Write(new Rule("[bold]1. Train[/] on " + string.Join(" + ", demo.TrainingSites)).LeftJustified());
-            string train = Directory.CreateDirectory(output.File(TrainFolder)).FullName;
-            TrainCommand.Train(console, demo.TrainingSites.Select(s => Path.Combine(sites, s)).ToList(), demo.Training, train, cancellation);
-            console.Write(new Rule("[bold]2. Validate[/] on " + string.Join(" + ", demo.ValidationSites)).LeftJustified());
-            string validate = Directory.CreateDirectory(output.File(ValidateFolder)).FullName;
-            return ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName), demo.ValidationSites.Select(s => Path.Combine(sites, s)).ToList(),
-                demo.Validation, validate, cancellation, modelShownAs: Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName));
-        });
+        var results = output.Write(() => TrainAndValidate(output,
+            string.Join(" + ", demo.TrainingSites), demo.TrainingSites.Select(s => Path.Combine(sites, s)).ToList(), demo.Training,
+            string.Join(" + ", demo.ValidationSites), demo.ValidationSites.Select(s => Path.Combine(sites, s)).ToList(), demo.Validation,
+            criteria: null, cancellation));
         output.Commit(cancellation);
         console.MarkupLineInterpolated($"Sites:  [bold]{ConsoleText.Plain(Path.GetFullPath(sites))}[/]");
+        PrintWhere(output);
+        return ExitCodes.Of(results.Criteria);
+    }
+
+    /// <summary>Trains into the demo's train/ folder, then validates that model into validate/ (the model recorded where it will be once committed).</summary>
+    private ValidationResults TrainAndValidate(StagedOutputFolder output, string trainingTitle, IReadOnlyList<string> trainingSites, TrainingOptions training,
+        string validationTitle, IReadOnlyList<string> validationSites, ValidationOptions validation, string? criteria, CancellationToken cancellation)
+    {
+        console.Write(new Rule("[bold]1. Train[/] on " + trainingTitle).LeftJustified());
+        string train = Directory.CreateDirectory(output.File(TrainFolder)).FullName;
+        TrainCommand.Train(console, trainingSites, training, train, cancellation);
+        console.Write(new Rule("[bold]2. Validate[/] on " + validationTitle).LeftJustified());
+        string validate = Directory.CreateDirectory(output.File(ValidateFolder)).FullName;
+        return ValidateCommand.Validate(console, Path.Combine(train, TrainingOutcome.ModelFileName), validationSites, validation, validate, cancellation, criteria,
+            modelShownAs: Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName));
+    }
+
+    private void PrintWhere(StagedOutputFolder output)
+    {
         console.MarkupLineInterpolated($"Model:  [bold]{ConsoleText.Plain(Path.Combine(output.Target, TrainFolder, TrainingOutcome.ModelFileName))}[/]");
         console.MarkupLineInterpolated($"Report: [bold]{ConsoleText.Plain(Path.Combine(output.Target, ValidateFolder, AuditReport.FileName))}[/]");
-        return ExitCodes.Of(results.Criteria);
     }
 
     /// <summary>The repository holding sites/heart: above the harness binaries, else above the working folder.</summary>

@@ -47,17 +47,10 @@ public static class InputDecoders
     /// Decodes <paramref name="files"/>[i] into <paramref name="destination"/>[i * Size, (i + 1) * Size)
     /// on every core. Workers take files in index order, so when files fail the error thrown is that of
     /// the lowest failing index, whichever failed first: the same manifest gives the same message every run.
-    /// It names <paramref name="manifestFile"/>:<paramref name="lines"/>[i]:<paramref name="pathColumn"/>
-    /// and then the file's own problem. Files after a failure are not started; cancellation stops between files.
+    /// It names the manifest, line and path column of that file's row (<see cref="ExampleFile"/>; the rows
+    /// may be of several manifests, as training's sites are) and then the file's own problem. Files after a
+    /// failure are not started; cancellation stops between files.
     /// </summary>
-    public static void DecodeAll(IInputDecoder decoder, IReadOnlyList<string> files, Memory<float> destination,
-        string manifestFile, IReadOnlyList<long> lines, int pathColumn, CancellationToken cancellation = default)
-    {
-        if (lines.Count != files.Count) throw new ArgumentException($"{files.Count} manifest lines expected.", nameof(lines));
-        DecodeAll(decoder, files.Select((file, i) => new ExampleFile(file, manifestFile, lines[i], pathColumn)).ToList(), destination, cancellation);
-    }
-
-    /// <summary>As above, for files named by rows of several manifests (training's sites): each error names its own row.</summary>
     public static void DecodeAll(IInputDecoder decoder, IReadOnlyList<ExampleFile> files, Memory<float> destination, CancellationToken cancellation = default)
     {
         int n = files.Count, size = decoder.Size;

@@ -17,6 +17,7 @@ internal sealed class ExampleSource : IDisposable
     private readonly long[] _shape;
     private readonly Device _device;
     private readonly Tensor? _resident;
+    private float[]? _buffer; // decoded files of one batch, reused
 
     public ExampleSource(TrainingData data, int[] rows, long[] exampleShape, Device device)
     {
@@ -40,8 +41,6 @@ internal sealed class ExampleSource : IDisposable
         using var host = tensor(_buffer, [positions.Length, .. _shape]);
         return _device.type == DeviceType.CPU ? host.clone() : host.to(_device);
     }
-
-    private float[]? _buffer;
 
     /// <summary>
     /// The module's outputs for every example, in order: one forward over the resident tensor, or one

@@ -86,9 +86,10 @@ public sealed class SignalImageModelTests(SignalImageModelsFixture models, ITest
         var outcome = kind == "ecg" ? models.Signal : models.Image;
         var spec = outcome.Card.Input!;
         var site = SiteData.Load(SiteFolder.Open(models.Site(kind, "east")));
-        var files = site.Rows.Select(r => ExampleFiles.Resolve(site.Site.Directory, r.Path!, "manifest.csv", r.Line, site.Schema.PathColumnNumber)).ToList();
+        int column = site.Schema.PathColumnNumber;
+        var files = site.Rows.Select(r => new ExampleFile(ExampleFiles.Resolve(site.Site.Directory, r.Path!, "manifest.csv", r.Line, column), "manifest.csv", r.Line, column)).ToList();
         var examples = new float[files.Count * spec.Size];
-        InputDecoders.DecodeAll(InputDecoders.For(spec), files, examples, "manifest.csv", site.Rows.Select(r => r.Line).ToList(), site.Schema.PathColumnNumber);
+        InputDecoders.DecodeAll(InputDecoders.For(spec), files, examples);
 
         // When TorchSharp (eval mode) and ONNX Runtime score them, one at a time and 32 at a time
         float[] torch = outcome.Network.Model.PredictProbabilities(examples, spec.Size, CPU);

@@ -14,6 +14,10 @@ public sealed class InputDecodersTests : IDisposable
 
     private static readonly InputSpec TwoLeads = new() { Kind = InputKind.Signal, Channels = ["I", "II"], Length = 50 };
 
+    /// <summary>The files as named by consecutive rows of one manifest, from <paramref name="firstLine"/>, in path column <paramref name="column"/>.</summary>
+    private static ExampleFile[] Named(string[] files, string manifest, long firstLine, int column) =>
+        files.Select((file, i) => new ExampleFile(file, manifest, firstLine + i, column)).ToArray();
+
     /// <summary>Writes <paramref name="count"/> random two-lead signals (in alternating column order) and returns their paths.</summary>
     private string[] WriteSignals(int count)
     {
@@ -49,7 +53,7 @@ public sealed class InputDecodersTests : IDisposable
 
             // When decoded all at once
             var all = new float[files.Length * decoder.Size];
-            InputDecoders.DecodeAll(decoder, files, all, "manifest.csv", files.Select((_, i) => i + 2L).ToArray(), 3);
+            InputDecoders.DecodeAll(decoder, Named(files, "manifest.csv", 2, 3), all);
 
             // Then slot i holds exactly what decoding file i alone gives
             for (int i = 0; i < files.Length; i++)
@@ -73,7 +77,7 @@ public sealed class InputDecodersTests : IDisposable
 
         // When decoded all at once
         var e = Assert.Throws<InputException>(() =>
-            InputDecoders.DecodeAll(decoder, files, new float[10 * decoder.Size], "site/manifest.csv", files.Select((_, i) => i + 2L).ToArray(), 4));
+            InputDecoders.DecodeAll(decoder, Named(files, "site/manifest.csv", 2, 4), new float[10 * decoder.Size]));
 
         // Then
         ManifestReaderTests.AssertWellFormed(e);
@@ -91,7 +95,7 @@ public sealed class InputDecodersTests : IDisposable
 
         // When decoded all at once
         var e = Assert.Throws<InputException>(() =>
-            InputDecoders.DecodeAll(decoder, files, new float[8], "manifest.csv", Enumerable.Range(0, 8).Select(i => 10L + i).ToArray(), 3));
+            InputDecoders.DecodeAll(decoder, Named(files, "manifest.csv", 10, 3), new float[8]));
 
         // Then file 2's error, on its manifest line 12, whatever order the failures came in
         Assert.Equal(12L, e.Line);
@@ -107,7 +111,7 @@ public sealed class InputDecodersTests : IDisposable
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         Assert.Throws<OperationCanceledException>(() =>
-            InputDecoders.DecodeAll(decoder, ["a", "b"], new float[2], "manifest.csv", [2, 3], 3, cancelled.Token));
+            InputDecoders.DecodeAll(decoder, Named(["a", "b"], "manifest.csv", 2, 3), new float[2], cancelled.Token));
         Assert.Empty(decoder.Started);
     }
 
