@@ -42,21 +42,7 @@ public static class LogisticCalibration
     /// only separation the one-parameter model has), or, as a guard, when the fit fails to converge
     /// or gives a non-finite estimate or standard error.</para>
     /// </summary>
-    public static WaldEstimate? Intercept(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
-    {
-        Validate(p, y, w);
-        double[] logits = Scratch<double>.Rent(p.Length);
-        try
-        {
-            var x = logits.AsSpan(0, p.Length);
-            FillLogits(p, x);
-            return FitIntercept(x, y, w);
-        }
-        finally
-        {
-            Scratch<double>.Return(logits);
-        }
-    }
+    public static WaldEstimate? Intercept(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w) => OnLogits(p, y, w, FitIntercept);
 
     /// <summary>
     /// <see cref="Intercept(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> given
@@ -92,21 +78,8 @@ public static class LogisticCalibration
     /// &lt;= min logit p of the other); or, as a guard, when the fit fails to converge or gives a
     /// non-finite estimate or standard error.</para>
     /// </summary>
-    public static (WaldEstimate Intercept, WaldEstimate Slope)? Slope(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
-    {
-        Validate(p, y, w);
-        double[] logits = Scratch<double>.Rent(p.Length);
-        try
-        {
-            var x = logits.AsSpan(0, p.Length);
-            FillLogits(p, x);
-            return FitSlope(x, y, w);
-        }
-        finally
-        {
-            Scratch<double>.Return(logits);
-        }
-    }
+    public static (WaldEstimate Intercept, WaldEstimate Slope)? Slope(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w) =>
+        OnLogits(p, y, w, FitSlope);
 
     /// <summary><see cref="Slope(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> given <see cref="ClippedLogits"/> of p instead of p.</summary>
     public static (WaldEstimate Intercept, WaldEstimate Slope)? SlopeOfLogits(ReadOnlySpan<double> logits, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
@@ -137,6 +110,25 @@ public static class LogisticCalibration
         var x = new double[p.Length];
         FillLogits(p, x);
         return x;
+    }
+
+    private delegate T LogitFit<T>(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w);
+
+    /// <summary>Validates the rows, then fits on the clipped logits of p in a scratch buffer.</summary>
+    private static T OnLogits<T>(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w, LogitFit<T> fit)
+    {
+        Validate(p, y, w);
+        double[] logits = Scratch<double>.Rent(p.Length);
+        try
+        {
+            var x = logits.AsSpan(0, p.Length);
+            FillLogits(p, x);
+            return fit(x, y, w);
+        }
+        finally
+        {
+            Scratch<double>.Return(logits);
+        }
     }
 
     private static void FillLogits(ReadOnlySpan<double> p, Span<double> x)
