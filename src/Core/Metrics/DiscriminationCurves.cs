@@ -164,48 +164,74 @@ internal interface ICurvePoints
 /// <summary>
 /// Thins a plotted curve: first and last point, and any point farther than delta in either
 /// coordinate from the last point kept; delta the smallest of 1/800 * 2^(k/4) that keeps at most the
-/// allowed points (see <see cref="DiscriminationCurves"/>).
+/// allowed points (see <see cref="DiscriminationCurves"/>). Each walk of the curve tries
+/// <see cref="DeltasPerWalk"/> consecutive deltas side by side (a curve of ten million points needs
+/// about a dozen: one or two walks instead of a dozen).
 /// </summary>
 internal static class CurveThinning
 {
+    /// <summary>How many deltas one walk of the curve tries.</summary>
+    public const int DeltasPerWalk = 8;
+
     /// <summary>The points kept, and delta (0 when every point fits).</summary>
     public static (IReadOnlyList<(double X, double Y)> Kept, double Delta) Thin<T>(ref T curve, int maxPoints) where T : ICurvePoints, allows ref struct
     {
         if (maxPoints < 2) throw new ArgumentOutOfRangeException(nameof(maxPoints), maxPoints, "At least 2 points are kept.");
-        var kept = new List<(double X, double Y)>(Math.Min(curve.Count, maxPoints));
         if (curve.Count <= maxPoints)
         {
+            var all = new List<(double X, double Y)>(curve.Count);
             curve.Start();
-            for (int i = 0; i < curve.Count; i++) kept.Add(curve.Next());
-            return (kept, 0);
+            for (int i = 0; i < curve.Count; i++) all.Add(curve.Next());
+            return (all, 0);
         }
-        for (int k = 0; ; k++)
-        {
-            // Every coordinate lies in [0, 1]: at delta >= 1 only the first and last are kept, so this ends.
-            double delta = DiscriminationCurves.SmallestTolerance * Math.Pow(2, k / 4.0);
-            if (Keep(ref curve, delta, maxPoints, kept)) return (kept, delta);
-        }
+        // Every coordinate lies in [0, 1]: at delta >= 1 only the first and last are kept, so this ends.
+        for (int first = 0; ; first += DeltasPerWalk)
+            if (FirstFitting(ref curve, first, maxPoints) is { } fitting) return fitting;
     }
 
-    /// <summary>The points kept at <paramref name="delta"/> (of a curve of more than two); false as soon as more than <paramref name="maxPoints"/> would be.</summary>
-    internal static bool Keep<T>(ref T curve, double delta, int maxPoints, List<(double X, double Y)> kept) where T : ICurvePoints, allows ref struct
+    /// <summary>Delta number <paramref name="k"/>: 1/800 * 2^(k/4).</summary>
+    private static double Delta(int k) => DiscriminationCurves.SmallestTolerance * Math.Pow(2, k / 4.0);
+
+    /// <summary>
+    /// One walk of a curve of more than two points trying deltas number <paramref name="first"/> onwards:
+    /// the points kept at the smallest that keeps at most <paramref name="maxPoints"/>, or null when none
+    /// does. A delta drops out as soon as more would be kept.
+    /// </summary>
+    private static (IReadOnlyList<(double X, double Y)> Kept, double Delta)? FirstFitting<T>(ref T curve, int first, int maxPoints)
+        where T : ICurvePoints, allows ref struct
     {
-        kept.Clear();
+        const int d = DeltasPerWalk;
+        Span<double> delta = stackalloc double[d], ax = stackalloc double[d], ay = stackalloc double[d];
+        var kept = new List<(double X, double Y)>?[d];
         curve.Start();
-        var (ax, ay) = curve.Next();
-        kept.Add((ax, ay));
-        int last = curve.Count - 1;
+        var start = curve.Next();
+        for (int j = 0; j < d; j++) (delta[j], ax[j], ay[j], kept[j]) = (Delta(first + j), start.X, start.Y, [start]);
+        int remaining = d, last = curve.Count - 1;
         for (int i = 1; i < last; i++)
         {
-            // Within the box around the last point kept: the common case, tested without branching between the coordinates.
             var (x, y) = curve.Next();
-            double dx = x - ax, dy = y - ay;
-            if ((dx <= delta) & (dx >= -delta) & (dy <= delta) & (dy >= -delta)) continue;
-            if (kept.Count + 1 >= maxPoints) return false; // this one and the last would be too many
-            kept.Add((x, y));
-            (ax, ay) = (x, y);
+            for (int j = 0; j < d; j++)
+            {
+                // Within the box around the last point kept: the common case, tested without branching between the coordinates.
+                double dx = x - ax[j], dy = y - ay[j], e = delta[j];
+                if ((dx <= e) & (dx >= -e) & (dy <= e) & (dy >= -e) || kept[j] is not { } points) continue;
+                if (points.Count + 1 >= maxPoints) // this one and the last would be too many
+                {
+                    kept[j] = null;
+                    if (--remaining == 0) return null;
+                    continue;
+                }
+                points.Add((x, y));
+                (ax[j], ay[j]) = (x, y);
+            }
         }
-        kept.Add(curve.Next());
-        return true;
+        var end = curve.Next();
+        for (int j = 0; j < d; j++)
+            if (kept[j] is { } points)
+            {
+                points.Add(end);
+                return (points, delta[j]);
+            }
+        return null;
     }
 }

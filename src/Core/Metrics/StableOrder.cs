@@ -4,10 +4,12 @@ namespace Harness.Core.Metrics;
 /// Rows in ascending order of a key, ties in ascending order of a tie-break index (a stable sort
 /// when the tie-break is the row itself). Probabilities are float32 values at least 0, whose bit
 /// patterns sort as the numbers do: such keys are packed with the tie-break into one 64-bit
-/// integer, and one primitive sort orders them (several times faster than sorting tuples through
-/// a comparer at a million rows); rows already in order (a binary sample in risk order, ranked by
-/// risk) are not sorted at all. Any other key (negative, or not a float32) takes the tuple sort;
-/// all give the same order.
+/// integer, laid out in tie-break order, and a stable least-significant-digit radix sort on the
+/// key's 32 bits (three passes of 11 bits, a pass skipped where every key has the same digit)
+/// orders them: ties stay in tie-break order. At ten million rows that takes a quarter of the time
+/// of a comparison sort, and several times less than sorting tuples through a comparer. Rows
+/// already in order (a binary sample in risk order, ranked by risk) are not sorted at all. Any
+/// other key (negative, or not a float32) takes the tuple sort; all give the same order.
 /// </summary>
 internal static class StableOrder
 {
@@ -21,7 +23,8 @@ internal static class StableOrder
             double k = key(i);
             float f = (float)k;
             if (!(f >= 0) || f != k) return ByTuples(n, key, tieBreak);
-            packed[i] = ((ulong)BitConverter.SingleToUInt32Bits(f + 0f) << 32) | (uint)(tieBreak?[i] ?? i); // + 0f: -0 becomes +0
+            int tie = tieBreak?[i] ?? i;
+            packed[tie] = ((ulong)BitConverter.SingleToUInt32Bits(f + 0f) << 32) | (uint)tie; // + 0f: -0 becomes +0
         }
 
         int[]? rowOf = null;
@@ -30,7 +33,7 @@ internal static class StableOrder
             rowOf = new int[n];
             for (int i = 0; i < n; i++) rowOf[tieBreak[i]] = i;
         }
-        Array.Sort(packed);
+        SortByHighHalf(packed);
         var order = new int[n];
         for (int k = 0; k < n; k++)
         {
@@ -38,6 +41,38 @@ internal static class StableOrder
             order[k] = rowOf is null ? tie : rowOf[tie];
         }
         return order;
+    }
+
+    private const int DigitBits = 11, Digits = 1 << DigitBits, DigitMask = Digits - 1;
+
+    /// <summary>
+    /// Sorts 64-bit integers by their high 32 bits only, stably (equal high halves keep their order):
+    /// LSD radix, the three digits' counts taken in one pass beforehand.
+    /// </summary>
+    internal static void SortByHighHalf(ulong[] keys)
+    {
+        int n = keys.Length;
+        if (n < 2) return;
+        var counts = new int[3 * Digits];
+        foreach (ulong key in keys)
+        {
+            uint high = (uint)(key >> 32);
+            counts[high & DigitMask]++;
+            counts[Digits + ((high >> DigitBits) & DigitMask)]++;
+            counts[2 * Digits + (high >> 2 * DigitBits)]++;
+        }
+        ulong[] from = keys, to = [];
+        for (int pass = 0; pass < 3; pass++)
+        {
+            var start = counts.AsSpan(pass * Digits, Digits);
+            int shift = 32 + pass * DigitBits;
+            if (start[(int)(from[0] >> shift) & DigitMask] == n) continue; // one digit throughout: nothing moves
+            if (to.Length == 0) to = new ulong[n];
+            for (int d = 0, sum = 0; d < Digits; d++) (start[d], sum) = (sum, sum + start[d]);
+            foreach (ulong key in from) to[start[(int)(key >> shift) & DigitMask]++] = key;
+            (from, to) = (to, from);
+        }
+        if (!ReferenceEquals(from, keys)) from.CopyTo(keys, 0);
     }
 
     /// <summary>Whether the rows already are in ascending order of (key, tie-break).</summary>
