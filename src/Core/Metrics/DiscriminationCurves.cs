@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Harness.Core.Metrics;
 
 /// <summary>A point of the ROC curve: false and true positive rates when every risk at or above one threshold is called positive.</summary>
@@ -66,25 +68,26 @@ public sealed record DiscriminationCurves(IReadOnlyList<RocPoint> Roc, IReadOnly
     /// The curves from risks sorted ascending (ties in any order) and outcomes (1 event, 0 not) in the
     /// same order, each thinned to at most <paramref name="maxPoints"/> (int.MaxValue: exact); null when
     /// one class is absent. No array of points is made: each thinning pass walks the rows from the
-    /// highest risk down (<see cref="Walk"/>), and records are made only for the points kept.
+    /// highest risk down (<see cref="Walk{TR, TE}"/>), and records are made only for the points kept.
     /// </summary>
-    internal static DiscriminationCurves? FromAscending(ReadOnlySpan<double> ascendingRisk, ReadOnlySpan<double> events, int maxPoints = DefaultMaxPoints)
+    internal static DiscriminationCurves? FromAscending<TR, TE>(ReadOnlySpan<TR> ascendingRisk, ReadOnlySpan<TE> events, int maxPoints = DefaultMaxPoints)
+        where TR : INumber<TR> where TE : INumber<TE>
     {
         if (events.Length != ascendingRisk.Length) throw new ArgumentException("One outcome per risk is needed.", nameof(events));
         int n = ascendingRisk.Length, thresholds = 0;
         long positives = 0;
         for (int i = 0; i < n; i++)
         {
-            if (i > 0 && !(ascendingRisk[i] >= ascendingRisk[i - 1]))
+            if (i > 0 && !(ascendingRisk[i] >= ascendingRisk[i - 1]) || TR.IsNaN(ascendingRisk[i]))
                 throw new ArgumentException("The risks must be sorted ascending (and not NaN).", nameof(ascendingRisk));
             if (i == 0 || ascendingRisk[i] != ascendingRisk[i - 1]) thresholds++;
-            if (events[i] == 1) positives++;
+            if (events[i] == TE.One) positives++;
         }
         long negatives = n - positives;
         if (positives == 0 || negatives == 0) return null;
 
-        var roc = new Walk(ascendingRisk, events, thresholds, positives, negatives, precisionRecall: false);
-        var pr = new Walk(ascendingRisk, events, thresholds, positives, negatives, precisionRecall: true);
+        var roc = new Walk<TR, TE>(ascendingRisk, events, thresholds, positives, negatives, precisionRecall: false);
+        var pr = new Walk<TR, TE>(ascendingRisk, events, thresholds, positives, negatives, precisionRecall: true);
         var (rocKept, rocDelta) = CurveThinning.Thin(ref roc, maxPoints);
         var (prKept, prDelta) = CurveThinning.Thin(ref pr, maxPoints);
         return new DiscriminationCurves(rocKept.Select(p => new RocPoint(p.X, p.Y)).ToArray(),
@@ -110,10 +113,11 @@ public sealed record DiscriminationCurves(IReadOnlyList<RocPoint> Roc, IReadOnly
     /// ROC curve and (0, 1) on the PR curve; point k &gt;= 1 counts the rows at or above the k-th highest
     /// distinct risk as positive.
     /// </summary>
-    private ref struct Walk(ReadOnlySpan<double> ascendingRisk, ReadOnlySpan<double> events, int thresholds, long positives, long negatives, bool precisionRecall)
-        : ICurvePoints
+    private ref struct Walk<TR, TE>(ReadOnlySpan<TR> ascendingRisk, ReadOnlySpan<TE> events, int thresholds, long positives, long negatives, bool precisionRecall)
+        : ICurvePoints where TR : INumber<TR> where TE : INumber<TE>
     {
-        private readonly ReadOnlySpan<double> _risk = ascendingRisk, _events = events;
+        private readonly ReadOnlySpan<TR> _risk = ascendingRisk;
+        private readonly ReadOnlySpan<TE> _events = events;
         private int _end;
         private long _tp, _fp;
         private bool _started;
@@ -129,7 +133,7 @@ public sealed record DiscriminationCurves(IReadOnlyList<RocPoint> Roc, IReadOnly
                 int start = _end - 1;
                 while (start > 0 && _risk[start - 1] == _risk[_end - 1]) start--;
                 for (int i = start; i < _end; i++)
-                    if (_events[i] == 1) _tp++; else _fp++;
+                    if (_events[i] == TE.One) _tp++; else _fp++;
                 _end = start;
             }
             _started = true;

@@ -151,8 +151,7 @@ public static class MetricEstimator
     {
         if (examples.PositiveClass is not int positive) return (examples, null);
         int n = examples.Count, classes = examples.ClassCount;
-        int[] order = StableOrder.Ascending(n, i => examples.Probability(i, positive));
-        if (IsIdentity(order)) return (examples, null);
+        if (StableOrder.AscendingUnlessSorted(n, i => examples.Probability(i, positive)) is not { } order) return (examples, null);
         var labels = new int[n];
         var probabilities = new float[examples.Probabilities.Length];
         int[]? clusters = examples.Clusters is null ? null : new int[n];
@@ -170,13 +169,6 @@ public static class MetricEstimator
             }
         });
         return (new ScoredExamples(examples.ClassNames, positive, labels, probabilities) { Clusters = clusters }, order);
-    }
-
-    private static bool IsIdentity(int[] order)
-    {
-        for (int k = 0; k < order.Length; k++)
-            if (order[k] != k) return false;
-        return true;
     }
 
     /// <summary>Site minus reference, metric by metric, each with an interval for the difference of two independent samples.</summary>

@@ -29,7 +29,7 @@ internal sealed class MetricSample
         Labels = s.Labels;
         Hit = new byte[N];
         Confidence = new float[N];
-        BrierTerm = new double[N];
+        BrierTerm = Positive is null ? new double[N] : []; // binary: (risk - event)^2, formed where summed
         LogLossTerm = new double[N];
         TopBin = new byte[N];
         Risk = Positive is null ? [] : new float[N];
@@ -44,22 +44,18 @@ internal sealed class MetricSample
             Confidence[i] = s.Probabilities[i * Classes + predicted];
             TopBin[i] = (byte)ClassificationMetrics.BinOf(Confidence[i], ClassificationMetrics.EceBins);
             LogLossTerm[i] = -Math.Log(Math.Clamp(s.Probability(i, label), ClassificationMetrics.LogLossClip, 1.0));
-            double brier = 0;
             if (Positive is int pos)
             {
                 Risk[i] = s.Probabilities[i * Classes + pos];
-                double d = (double)Risk[i] - (label == pos ? 1 : 0);
-                brier = d * d;
                 Event[i] = (byte)(label == pos ? 1 : 0);
                 AtThreshold[i] = (byte)(Risk[i] >= threshold ? 1 : 0);
+                return;
             }
-            else
+            double brier = 0;
+            for (int c = 0; c < Classes; c++)
             {
-                for (int c = 0; c < Classes; c++)
-                {
-                    double d = s.Probability(i, c) - (label == c ? 1 : 0);
-                    brier += d * d;
-                }
+                double d = s.Probability(i, c) - (label == c ? 1 : 0);
+                brier += d * d;
             }
             BrierTerm[i] = brier;
         }
@@ -73,8 +69,10 @@ internal sealed class MetricSample
         var rankings = new RankedClass[ScoredClasses.Length];
         int[] byConfidence = [];
         Parallel.Invoke(
-            () => byConfidence = SortedBy(i => Confidence[i]),
-            () => Parallel.For(0, rankings.Length, k => rankings[k] = new RankedClass(s, ScoredClasses[k], SortedBy(i => s.Probability(i, ScoredClasses[k])))));
+            () => byConfidence = StableOrder.Ascending(N, i => Confidence[i], _tieBreak),
+            () => Parallel.For(0, rankings.Length, k => rankings[k] = ScoredClasses[k] == Positive
+                ? new RankedClass(s, ScoredClasses[k], StableOrder.AscendingUnlessSorted(N, i => Risk[i], _tieBreak), Risk, Event)
+                : new RankedClass(s, ScoredClasses[k], StableOrder.AscendingUnlessSorted(N, i => s.Probability(i, ScoredClasses[k]), _tieBreak))));
         (ByConfidence, Ranked) = (byConfidence, rankings);
         ConfidenceByConfidence = ByConfidence.Select(r => Confidence[r]).ToArray();
         HitByConfidence = ByConfidence.Select(r => Hit[r]).ToArray();
@@ -82,7 +80,7 @@ internal sealed class MetricSample
         {
             RiskRank = Array.IndexOf(ScoredClasses, positive);
             var ranked = Ranked[RiskRank];
-            RiskSorted = ranked.Order.Select((row, k) => row == k).All(x => x);
+            RiskSorted = ranked.Order is null;
             LoessAtoms = ranked.Runs.Length - 1 <= ResampleLoessNodes ? ranked.Runs : Atoms(ranked.Runs, N, ResampleLoessNodes);
         }
     }
@@ -102,6 +100,8 @@ internal sealed class MetricSample
     public byte[] Hit { get; }
 
     public float[] Confidence { get; }
+
+    /// <summary>Multiclass models: each row's Brier term, the sum over classes of (p - [class is the label])^2 (binary models: empty).</summary>
     public double[] BrierTerm { get; }
     public double[] LogLossTerm { get; }
 
@@ -130,7 +130,7 @@ internal sealed class MetricSample
     /// <summary>Binary models: the index in <see cref="Ranked"/> of the positive class's ranking (rows by ascending risk); -1 otherwise.</summary>
     public int RiskRank { get; } = -1;
 
-    /// <summary>Binary models: the ranking by risk (its Score is the sorted risk, IsClass the outcome in that order).</summary>
+    /// <summary>Binary models: the ranking by risk (its Score is the sorted risk, IsClass the outcome in that order; when <see cref="RiskSorted"/>, the very arrays <see cref="Risk"/> and <see cref="Event"/>).</summary>
     public RankedClass? RiskRanking => RiskRank >= 0 ? Ranked[RiskRank] : null;
 
     /// <summary>True when the rows already are in ascending-risk order (as the estimator arranges): weights need no gathering.</summary>
@@ -155,9 +155,6 @@ internal sealed class MetricSample
 
     private readonly int[]? _tieBreak;
 
-    /// <summary>Rows by ascending key; ties keep the original row order.</summary>
-    private int[] SortedBy(Func<int, double> key) => StableOrder.Ascending(N, key, _tieBreak);
-
     private static int[] Atoms(int[] runs, int n, int count)
     {
         var starts = new List<int> { 0 };
@@ -169,25 +166,47 @@ internal sealed class MetricSample
     }
 }
 
-/// <summary>One class's one-vs-rest ranking: the rows by ascending probability of the class, that probability, whether the row is of the class, and where each run of tied probabilities starts (plus the end).</summary>
+/// <summary>
+/// One class's one-vs-rest ranking: the rows by ascending probability of the class, that probability
+/// (float32, as the model gave it), whether the row is of the class, and where each run of tied
+/// probabilities starts (plus the end). When the rows already are in that order, the order is not
+/// kept, and the sample's own arrays of the class's probability and outcome serve (no copy: a large
+/// binary sample in risk order keeps each row's risk and outcome once).
+/// </summary>
 internal sealed class RankedClass
 {
-    public RankedClass(ScoredExamples s, int cls, int[] order)
+    /// <param name="order">The rows by ascending probability of <paramref name="cls"/>; null: the rows themselves are in that order.</param>
+    /// <param name="rowScores">Each row's probability of the class, used as it is when the rows are in order (else gathered afresh).</param>
+    /// <param name="rowIsClass">Each row's 1 (of the class) or 0, likewise.</param>
+    public RankedClass(ScoredExamples s, int cls, int[]? order, float[]? rowScores = null, byte[]? rowIsClass = null)
     {
         Class = cls;
         Order = order;
-        Score = order.Select(row => s.Probability(row, cls)).ToArray();
-        IsClass = order.Select(row => s.Labels[row] == cls ? 1.0 : 0.0).ToArray();
-        var runs = new List<int>();
-        for (int k = 0; k < order.Length; k++)
-            if (k == 0 || Score[k] != Score[k - 1]) runs.Add(k);
-        runs.Add(order.Length);
-        Runs = runs.ToArray();
+        int n = s.Count;
+        if (order is null && rowScores is not null && rowIsClass is not null) (Score, IsClass) = (rowScores, rowIsClass);
+        else
+        {
+            (Score, IsClass) = (new float[n], new byte[n]);
+            for (int k = 0; k < n; k++)
+            {
+                int row = order?[k] ?? k;
+                Score[k] = s.Probabilities[row * s.ClassCount + cls];
+                IsClass[k] = (byte)(s.Labels[row] == cls ? 1 : 0);
+            }
+        }
+        int runs = n == 0 ? 1 : 2;
+        for (int k = 1; k < n; k++) if (Score[k] != Score[k - 1]) runs++;
+        Runs = new int[runs];
+        for (int k = 0, r = 0; k < n; k++) if (k == 0 || Score[k] != Score[k - 1]) Runs[r++] = k;
+        Runs[^1] = n;
     }
 
     public int Class { get; }
-    public int[] Order { get; }
-    public double[] Score { get; }
-    public double[] IsClass { get; }
+
+    /// <summary>The rows in ranked order; null when that is row order.</summary>
+    public int[]? Order { get; }
+
+    public float[] Score { get; }
+    public byte[] IsClass { get; }
     public int[] Runs { get; }
 }

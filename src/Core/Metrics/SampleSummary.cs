@@ -120,14 +120,14 @@ internal sealed class SampleSummary
             }
             n += wi;
             correct += hi;
-            brier += wi * brierTerm[i];
             logLoss += wi * logLossTerm[i];
             binCount += wi;
             binConfidence += wi * confidence[i];
             binCorrect += hi;
             if (binary)
             {
-                double ev = events[i], wt = wi * atThreshold[i];
+                double ev = events[i], wt = wi * atThreshold[i], d = risk[i] - ev;
+                brier += wi * (d * d);
                 expected += wi * risk[i];
                 positives += wi * ev;
                 correctPositives += hi * ev;
@@ -136,6 +136,7 @@ internal sealed class SampleSummary
             }
             else
             {
+                brier += wi * brierTerm[i];
                 ClassWeight[labels[i]] += wi;
                 CorrectByClass[labels[i]] += hi;
             }
@@ -193,7 +194,8 @@ internal sealed class SampleSummary
     private void RankSweep(int k)
     {
         var ranked = Sample.Ranked[k];
-        double[] isClass = ranked.IsClass, w = InOrder(k);
+        byte[] isClass = ranked.IsClass;
+        double[] w = InOrder(k);
         int[] runs = ranked.Runs;
         double positives = ClassWeight[ranked.Class], negatives = N - positives; // from the row sweep
         if (positives == 0) return;
@@ -242,9 +244,8 @@ internal sealed class SampleSummary
     /// <summary>The weights in a ranked class's order: the weights themselves when rows are already in that order.</summary>
     private double[] InOrder(int k)
     {
-        if (Sample.RiskSorted && k == Sample.RiskRank) return Weights;
+        if (Sample.Ranked[k].Order is not { } order) return Weights;
         if (_inOrder[k] is { } cached) return cached;
-        int[] order = Sample.Ranked[k].Order;
         var w = new double[order.Length];
         double[] weights = Weights;
         for (int i = 0; i < order.Length; i++) w[i] = weights[order[i]];
@@ -282,7 +283,7 @@ internal sealed class SampleSummary
     private static FlexibleCalibrationResult? CurveOnAtoms(MetricSample sample, double[] weight, double[] weightedRisk, double[] weightedEvents)
     {
         int[] atoms = sample.LoessAtoms!;
-        double[] risk = sample.RiskRanking!.Score;
+        float[] risk = sample.RiskRanking!.Score;
         int count = atoms.Length - 1;
         var (x, y, aw) = (new double[count], new double[count], new double[count]);
         for (int a = 0; a < count; a++)

@@ -14,9 +14,13 @@ namespace Harness.Core.Metrics;
 internal static class StableOrder
 {
     /// <param name="tieBreak">Each row's tie-break index, distinct; null: the row itself.</param>
-    public static int[] Ascending(int n, Func<int, double> key, int[]? tieBreak = null)
+    public static int[] Ascending(int n, Func<int, double> key, int[]? tieBreak = null) =>
+        AscendingUnlessSorted(n, key, tieBreak) ?? Enumerable.Range(0, n).ToArray();
+
+    /// <summary>As <see cref="Ascending"/>, but null when the rows already are in that order (nothing allocated).</summary>
+    public static int[]? AscendingUnlessSorted(int n, Func<int, double> key, int[]? tieBreak = null)
     {
-        if (InOrder(n, key, tieBreak)) return Enumerable.Range(0, n).ToArray(); // before allocating any key
+        if (InOrder(n, key, tieBreak)) return null;
         var packed = new ulong[n];
         for (int i = 0; i < n; i++)
         {

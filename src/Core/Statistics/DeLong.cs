@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Harness.Core.Statistics;
 
 /// <summary>
@@ -31,15 +33,15 @@ public sealed record AurocVariance(double Auroc, double Variance, int Positives,
 public static class DeLong
 {
     /// <summary>Null when there are no positives or no negatives. Scores may not be NaN.</summary>
-    public static AurocVariance? Compute(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive) =>
+    public static AurocVariance? Compute<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive) where TS : INumber<TS> =>
         Compute(scores, positive, weights: default, unitWeights: true);
 
     /// <summary>
     /// With frequency weights (non-negative whole numbers: a row of weight k counts as k identical
-    /// rows, weight 0 drops it): equal to <see cref="Compute(ReadOnlySpan{double}, ReadOnlySpan{bool})"/>
+    /// rows, weight 0 drops it): equal to <see cref="Compute{TS}(ReadOnlySpan{TS}, ReadOnlySpan{bool})"/>
     /// on the expanded rows. Null when the positive or the negative rows weigh 0 in total.
     /// </summary>
-    public static AurocVariance? Compute(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights)
+    public static AurocVariance? Compute<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights) where TS : INumber<TS>
     {
         if (weights.Length != scores.Length)
             throw new ArgumentException($"scores and weights must have the same length (got {scores.Length}, {weights.Length}).", nameof(weights));
@@ -47,12 +49,12 @@ public static class DeLong
     }
 
     /// <summary>
-    /// As <see cref="Compute(ReadOnlySpan{double}, ReadOnlySpan{bool}, ReadOnlySpan{double})"/>, given
-    /// <paramref name="order"/>: the row indices sorted by ascending score (<see cref="Order"/>).
+    /// As <see cref="Compute{TS}(ReadOnlySpan{TS}, ReadOnlySpan{bool}, ReadOnlySpan{double})"/>, given
+    /// <paramref name="order"/>: the row indices sorted by ascending score (<see cref="Order{TS}"/>).
     /// Skips the sort, so that many weightings of the same rows (a bootstrap) cost O(n) each.
     /// Throws when <paramref name="order"/> is not such a permutation.
     /// </summary>
-    public static AurocVariance? Compute(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, ReadOnlySpan<int> order)
+    public static AurocVariance? Compute<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, ReadOnlySpan<int> order) where TS : INumber<TS>
     {
         Validate(scores, positive);
         if (weights.Length != scores.Length)
@@ -63,7 +65,7 @@ public static class DeLong
     }
 
     /// <summary>The row indices sorted by ascending score (ties in any order), for the overload that takes one.</summary>
-    public static int[] Order(ReadOnlySpan<double> scores)
+    public static int[] Order<TS>(ReadOnlySpan<TS> scores) where TS : INumber<TS>
     {
         ValidateScores(scores);
         var order = new int[scores.Length];
@@ -91,7 +93,7 @@ public static class DeLong
         return (Math.Clamp(lower, 0.0, 1.0), Math.Clamp(upper, 0.0, 1.0));
     }
 
-    private static AurocVariance? Compute(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights)
+    private static AurocVariance? Compute<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights) where TS : INumber<TS>
     {
         Validate(scores, positive);
         if (!unitWeights) ValidateWeights(weights);
@@ -111,16 +113,16 @@ public static class DeLong
         }
     }
 
-    private static bool IsAscending(ReadOnlySpan<double> scores)
+    private static bool IsAscending<TS>(ReadOnlySpan<TS> scores) where TS : INumber<TS>
     {
         for (int i = 1; i < scores.Length; i++)
             if (!(scores[i] >= scores[i - 1])) return false;
         return true;
     }
 
-    private static void SortedOrder(ReadOnlySpan<double> scores, Span<double> keys, Span<int> order)
+    private static void SortedOrder<TS>(ReadOnlySpan<TS> scores, Span<double> keys, Span<int> order) where TS : INumber<TS>
     {
-        scores.CopyTo(keys);
+        for (int i = 0; i < scores.Length; i++) keys[i] = double.CreateTruncating(scores[i]);
         for (int i = 0; i < order.Length; i++) order[i] = i;
         keys.Sort(order);
     }
@@ -130,8 +132,8 @@ public static class DeLong
     /// of half-integers over m n), then for the squared deviations of the components from it.
     /// </summary>
     /// <param name="ascending">The scores are in ascending order already: <paramref name="order"/> is the identity and goes unread.</param>
-    private static AurocVariance? Sweep(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights,
-        ReadOnlySpan<int> order, bool ascending = false)
+    private static AurocVariance? Sweep<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights,
+        ReadOnlySpan<int> order, bool ascending = false) where TS : INumber<TS>
     {
         double m = 0, n = 0;
         for (int i = 0; i < scores.Length; i++)
@@ -185,10 +187,12 @@ public static class DeLong
     }
 
     /// <summary>The run of equal scores starting at order[start]: where it ends, and its positive and negative weight.</summary>
-    private static (int End, double Positive, double Negative) Run(
-        ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights, ReadOnlySpan<int> order, bool ascending, int start)
+    private static (int End, double Positive, double Negative) Run<TS>(
+        ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights, ReadOnlySpan<int> order, bool ascending, int start)
+        where TS : INumber<TS>
     {
-        double score = scores[ascending ? start : order[start]], wp = 0, wn = 0;
+        TS score = scores[ascending ? start : order[start]];
+        double wp = 0, wn = 0;
         int k = start;
         for (; k < scores.Length && scores[ascending ? k : order[k]] == score; k++)
         {
@@ -199,17 +203,17 @@ public static class DeLong
         return (k, wp, wn);
     }
 
-    private static void Validate(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive)
+    private static void Validate<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive) where TS : INumber<TS>
     {
         if (positive.Length != scores.Length)
             throw new ArgumentException($"scores and positive must have the same length (got {scores.Length}, {positive.Length}).", nameof(positive));
         ValidateScores(scores);
     }
 
-    private static void ValidateScores(ReadOnlySpan<double> scores)
+    private static void ValidateScores<TS>(ReadOnlySpan<TS> scores) where TS : INumber<TS>
     {
         for (int i = 0; i < scores.Length; i++)
-            if (double.IsNaN(scores[i]))
+            if (TS.IsNaN(scores[i]))
                 throw new ArgumentException($"scores[{i}] is NaN.", nameof(scores));
     }
 
@@ -220,7 +224,7 @@ public static class DeLong
                 throw new ArgumentException($"weights[{i}] = {weights[i]} is not a frequency weight (a non-negative whole number).", nameof(weights));
     }
 
-    private static void ValidateOrder(ReadOnlySpan<double> scores, ReadOnlySpan<int> order)
+    private static void ValidateOrder<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<int> order) where TS : INumber<TS>
     {
         if (order.Length != scores.Length)
             throw new ArgumentException($"order has {order.Length} entries for {scores.Length} rows.", nameof(order));

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Harness.Core.Statistics;
 
 /// <summary>
@@ -68,8 +70,8 @@ public static class FlexibleCalibration
     /// then holds q = floor(0.75 N) &lt;= 3 rows, the farthest with weight 0, too few to identify a local
     /// quadratic; R itself warns "span too small").
     /// </returns>
-    public static FlexibleCalibrationResult? Compute(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w,
-        int maxNodes = DefaultMaxNodes, int curvePoints = DefaultCurvePoints, double? bandLevel = null) =>
+    public static FlexibleCalibrationResult? Compute<TP, TY>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<double> w,
+        int maxNodes = DefaultMaxNodes, int curvePoints = DefaultCurvePoints, double? bandLevel = null) where TP : INumber<TP> where TY : INumber<TY> =>
         Compute(p, y, w, maxNodes, curvePoints, binaryOutcomes: true, bandLevel);
 
     /// <summary>
@@ -79,8 +81,8 @@ public static class FlexibleCalibration
     internal static FlexibleCalibrationResult? ComputeOnNodes(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w, int curvePoints) =>
         Compute(p, y, w, int.MaxValue, curvePoints, binaryOutcomes: false, bandLevel: null);
 
-    private static FlexibleCalibrationResult? Compute(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w,
-        int maxNodes, int curvePoints, bool binaryOutcomes, double? bandLevel)
+    private static FlexibleCalibrationResult? Compute<TP, TY>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<double> w,
+        int maxNodes, int curvePoints, bool binaryOutcomes, double? bandLevel) where TP : INumber<TP> where TY : INumber<TY>
     {
         if (bandLevel is double level && !(level > 0 && level < 1))
             throw new ArgumentOutOfRangeException(nameof(bandLevel), level, "The band's level must lie strictly between 0 and 1.");
@@ -173,23 +175,26 @@ public static class FlexibleCalibration
     }
 
     /// <summary>Checks the inputs; returns the number of distinct p with positive weight, the total weight, and the smallest and largest such p.</summary>
-    private static (int Distinct, double Total, double Min, double Max) Validate(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w, bool binaryOutcomes)
+    private static (int Distinct, double Total, double Min, double Max) Validate<TP, TY>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<double> w,
+        bool binaryOutcomes) where TP : INumber<TP> where TY : INumber<TY>
     {
         int distinct = 0;
-        double total = 0, previous = double.NaN, min = double.NaN;
+        double total = 0, previous = double.NaN, min = double.NaN, before = double.NegativeInfinity;
         for (int i = 0; i < p.Length; i++)
         {
-            if (!double.IsFinite(p[i])) throw new ArgumentException($"p[{i}] = {p[i]} is not finite.", nameof(p));
-            if (i > 0 && p[i] < p[i - 1])
-                throw new ArgumentException($"p must be sorted ascending (p[{i - 1}] = {p[i - 1]} > p[{i}] = {p[i]}).", nameof(p));
-            if (binaryOutcomes ? y[i] != 0 && y[i] != 1 : !(y[i] >= 0 && y[i] <= 1))
-                throw new ArgumentException($"y[{i}] = {y[i]} is not {(binaryOutcomes ? "0 or 1" : "in [0, 1]")}.", nameof(y));
+            double pi = double.CreateTruncating(p[i]), yi = double.CreateTruncating(y[i]);
+            if (!double.IsFinite(pi)) throw new ArgumentException($"p[{i}] = {pi} is not finite.", nameof(p));
+            if (pi < before)
+                throw new ArgumentException($"p must be sorted ascending (p[{i - 1}] = {before} > p[{i}] = {pi}).", nameof(p));
+            before = pi;
+            if (binaryOutcomes ? yi != 0 && yi != 1 : !(yi >= 0 && yi <= 1))
+                throw new ArgumentException($"y[{i}] = {yi} is not {(binaryOutcomes ? "0 or 1" : "in [0, 1]")}.", nameof(y));
             if (!(w[i] >= 0) || w[i] != Math.Floor(w[i]) || double.IsInfinity(w[i]))
                 throw new ArgumentException($"Frequency weights must be non-negative whole numbers (w[{i}] = {w[i]}).", nameof(w));
             if (w[i] == 0) continue;
             total += w[i];
-            if (p[i] != previous) { distinct++; previous = p[i]; }
-            if (double.IsNaN(min)) min = p[i];
+            if (pi != previous) { distinct++; previous = pi; }
+            if (double.IsNaN(min)) min = pi;
         }
         return (distinct, total, min, previous);
     }
@@ -202,8 +207,8 @@ public static class FlexibleCalibration
     /// multiple of total / count; each closing but the last passes one of the count - 1 multiples below
     /// the total, so there are at most count groups.
     /// </summary>
-    private static (double[] X, double[] Y, double[] W) Nodes(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w,
-        double total, int count, bool compress)
+    private static (double[] X, double[] Y, double[] W) Nodes<TP, TY>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<double> w,
+        double total, int count, bool compress) where TP : INumber<TP> where TY : INumber<TY>
     {
         var xs = new double[count];
         var ys = new double[count];
@@ -215,15 +220,16 @@ public static class FlexibleCalibration
         for (int i = 0; i < p.Length; i++)
         {
             if (w[i] == 0) continue;
-            if (sw > 0 && p[i] != last && (!compress || cumulative >= boundary))
+            double pi = double.CreateTruncating(p[i]);
+            if (sw > 0 && pi != last && (!compress || cumulative >= boundary))
             {
                 Emit();
                 while (boundary <= cumulative) boundary = total * (++closed + 1) / count;
             }
-            if (sw == 0) first = p[i];
-            sw += w[i]; swx += w[i] * p[i]; swy += w[i] * y[i];
+            if (sw == 0) first = pi;
+            sw += w[i]; swx += w[i] * pi; swy += w[i] * double.CreateTruncating(y[i]);
             cumulative += w[i];
-            last = p[i];
+            last = pi;
         }
         Emit();
         return nodes == count ? (xs, ys, ws) : (xs[..nodes], ys[..nodes], ws[..nodes]);

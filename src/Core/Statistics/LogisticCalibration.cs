@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Harness.Core.Statistics;
 
 /// <summary>A maximum-likelihood estimate with its Wald standard error (from the inverse Fisher information).</summary>
@@ -42,20 +44,21 @@ public static class LogisticCalibration
     /// only separation the one-parameter model has), or, as a guard, when the fit fails to converge
     /// or gives a non-finite estimate or standard error.</para>
     /// </summary>
-    public static WaldEstimate? Intercept(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w) => OnLogits(p, y, w, FitIntercept);
+    public static WaldEstimate? Intercept(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w) => OnLogits(p, y, w, FitIntercept<double>);
 
     /// <summary>
     /// <see cref="Intercept(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> given
     /// <see cref="ClippedLogits"/> of p instead of p: a sample fitted many times (each bootstrap
-    /// resample reweights the same rows) computes them once.
+    /// resample reweights the same rows) computes them once. The outcomes may be any numeric type
+    /// (a large sample keeps them as bytes).
     /// </summary>
-    public static WaldEstimate? InterceptOfLogits(ReadOnlySpan<double> logits, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    public static WaldEstimate? InterceptOfLogits<TY>(ReadOnlySpan<double> logits, ReadOnlySpan<TY> y, ReadOnlySpan<double> w) where TY : INumber<TY>
     {
         ValidateOutcomes(y, w, logits.Length);
         return FitIntercept(logits, y, w);
     }
 
-    private static WaldEstimate? FitIntercept(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    private static WaldEstimate? FitIntercept<TY>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w) where TY : INumber<TY>
     {
         var summary = Summarise(x, y, w);
         if (summary.Positives == 0 || summary.Negatives == 0) return null;
@@ -79,16 +82,17 @@ public static class LogisticCalibration
     /// non-finite estimate or standard error.</para>
     /// </summary>
     public static (WaldEstimate Intercept, WaldEstimate Slope)? Slope(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w) =>
-        OnLogits(p, y, w, FitSlope);
+        OnLogits(p, y, w, FitSlope<double>);
 
     /// <summary><see cref="Slope(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> given <see cref="ClippedLogits"/> of p instead of p.</summary>
-    public static (WaldEstimate Intercept, WaldEstimate Slope)? SlopeOfLogits(ReadOnlySpan<double> logits, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    public static (WaldEstimate Intercept, WaldEstimate Slope)? SlopeOfLogits<TY>(ReadOnlySpan<double> logits, ReadOnlySpan<TY> y, ReadOnlySpan<double> w)
+        where TY : INumber<TY>
     {
         ValidateOutcomes(y, w, logits.Length);
         return FitSlope(logits, y, w);
     }
 
-    private static (WaldEstimate Intercept, WaldEstimate Slope)? FitSlope(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    private static (WaldEstimate Intercept, WaldEstimate Slope)? FitSlope<TY>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w) where TY : INumber<TY>
     {
         var s = Summarise(x, y, w);
         if (s.Positives == 0 || s.Negatives == 0) return null;
@@ -103,8 +107,8 @@ public static class LogisticCalibration
         return (new WaldEstimate(a, seA), new WaldEstimate(b, seB));
     }
 
-    /// <summary>The clipped logit (<see cref="ClippedLogit"/>) of each p, which must be a probability.</summary>
-    public static double[] ClippedLogits(ReadOnlySpan<double> p)
+    /// <summary>The clipped logit (<see cref="ClippedLogit"/>) of each p, which must be a probability (of any numeric type: float32 risks too).</summary>
+    public static double[] ClippedLogits<TP>(ReadOnlySpan<TP> p) where TP : INumber<TP>
     {
         ValidateProbabilities(p);
         var x = new double[p.Length];
@@ -131,9 +135,9 @@ public static class LogisticCalibration
         }
     }
 
-    private static void FillLogits(ReadOnlySpan<double> p, Span<double> x)
+    private static void FillLogits<TP>(ReadOnlySpan<TP> p, Span<double> x) where TP : INumber<TP>
     {
-        for (int i = 0; i < p.Length; i++) x[i] = ClippedLogit(p[i]);
+        for (int i = 0; i < p.Length; i++) x[i] = ClippedLogit(double.CreateTruncating(p[i]));
     }
 
     /// <summary>log(p / (1 - p)) of p clipped to [<see cref="ProbabilityClip"/>, 1 - <see cref="ProbabilityClip"/>].</summary>
@@ -162,20 +166,20 @@ public static class LogisticCalibration
         ValidateProbabilities(p);
     }
 
-    private static void ValidateProbabilities(ReadOnlySpan<double> p)
+    private static void ValidateProbabilities<TP>(ReadOnlySpan<TP> p) where TP : INumber<TP>
     {
         for (int i = 0; i < p.Length; i++)
-            if (!(p[i] >= 0 && p[i] <= 1))
-                throw new ArgumentException($"p[{i}] = {p[i]} is not a probability in [0, 1].", nameof(p));
+            if (double.CreateTruncating(p[i]) is var pi && !(pi >= 0 && pi <= 1))
+                throw new ArgumentException($"p[{i}] = {pi} is not a probability in [0, 1].", nameof(p));
     }
 
-    private static void ValidateOutcomes(ReadOnlySpan<double> y, ReadOnlySpan<double> w, int rows)
+    private static void ValidateOutcomes<TY>(ReadOnlySpan<TY> y, ReadOnlySpan<double> w, int rows) where TY : INumber<TY>
     {
         if (y.Length != rows || w.Length != rows)
             throw new ArgumentException($"p (or its logits), y and w must have the same length (got {rows}, {y.Length}, {w.Length}).");
         for (int i = 0; i < rows; i++)
         {
-            if (y[i] != 0 && y[i] != 1)
+            if (y[i] != TY.Zero && y[i] != TY.One)
                 throw new ArgumentException($"y[{i}] = {y[i]} is not an outcome 0 or 1.", nameof(y));
             if (!(w[i] >= 0) || !double.IsFinite(w[i]) || w[i] != Math.Floor(w[i]))
                 throw new ArgumentException($"w[{i}] = {w[i]} is not a frequency weight (a non-negative whole number).", nameof(w));
@@ -183,7 +187,7 @@ public static class LogisticCalibration
     }
 
     /// <summary>Summarises the weighted rows of each class by their logits <paramref name="x"/>.</summary>
-    private static ClassSummary Summarise(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w)
+    private static ClassSummary Summarise<TY>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w) where TY : INumber<TY>
     {
         double positives = 0, negatives = 0;
         double minPos = double.PositiveInfinity, maxPos = double.NegativeInfinity;
@@ -192,7 +196,7 @@ public static class LogisticCalibration
         {
             double l = x[i];
             if (w[i] == 0) continue;
-            if (y[i] == 1)
+            if (y[i] == TY.One)
             {
                 positives += w[i];
                 minPos = Math.Min(minPos, l);
@@ -213,7 +217,8 @@ public static class LogisticCalibration
     /// <paramref name="fitSlope"/>, else over a with b fixed at 1 (x as an offset). Returns the
     /// estimate and the information there, or null when it does not converge.
     /// </summary>
-    private static (double A, double B, Information Info)? Fit(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w, bool fitSlope)
+    private static (double A, double B, Information Info)? Fit<TY>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w, bool fitSlope)
+        where TY : INumber<TY>
     {
         double a = 0, b = 1; // start at "perfectly calibrated"
         var (ll, ua, ub, info) = Evaluate(x, y, w, a, b);
@@ -263,8 +268,8 @@ public static class LogisticCalibration
     /// information. mu, 1 - mu, mu (1 - mu) and log(1 + e^eta) are all formed from e^-|eta|, so
     /// none of them cancels or overflows in either tail.
     /// </summary>
-    private static (double LogLikelihood, double ScoreA, double ScoreB, Information Info) Evaluate(
-        ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> w, double a, double b)
+    private static (double LogLikelihood, double ScoreA, double ScoreB, Information Info) Evaluate<TY>(
+        ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w, double a, double b) where TY : INumber<TY>
     {
         double ll = 0, ua = 0, ub = 0, iaa = 0, iab = 0, ibb = 0;
         for (int i = 0; i < x.Length; i++)
@@ -279,7 +284,7 @@ public static class LogisticCalibration
             double v = big * small;                     // mu (1 - mu)
             double softplus = Math.Max(eta, 0) + Log1p(e); // log(1 + e^eta)
             double residual;                            // y - mu
-            if (y[i] == 1)
+            if (y[i] == TY.One)
             {
                 residual = eta >= 0 ? small : big;
                 ll += wi * (eta - softplus);

@@ -211,7 +211,7 @@ public class DeLongTests
         // Then the AUROC is undefined
         Assert.Null(DeLong.Compute([0.1, 0.2], [false, false]));
         Assert.Null(DeLong.Compute([0.1, 0.2], [true, true]));
-        Assert.Null(DeLong.Compute([], []));
+        Assert.Null(DeLong.Compute<double>([], []));
         Assert.Null(DeLong.Compute([0.1, 0.2, 0.3], [true, false, false], [0, 1, 1]));
     }
 
