@@ -1,3 +1,4 @@
+using System.Runtime;
 using Harness.Core;
 using Harness.Core.Metrics;
 using Harness.Core.ModelCards;
@@ -229,6 +230,21 @@ public static class ValidationRun
                 estimate.FlexibleCalibration?.Curve, RiskHistogram.Of(examples))
             : new CalibrationCurve(RiskHistogram.TopLabelKind, null, ClassificationMetrics.TopLabelReliability(examples), Histogram: RiskHistogram.Of(examples));
 
+    /// <summary>Sites of at least this many rows compact the heap between scoring and the metrics.</summary>
+    private const int CompactAbove = 1_000_000;
+
+    /// <summary>
+    /// A large site's scoring and risk sort leave their arrays behind (the rows in file order, the
+    /// sort's keys: some 40 bytes a row). Collected and compacted before the metric engine allocates
+    /// its own (some 50 bytes a row), their memory takes those arrays instead of adding to the peak:
+    /// 10,000,000 rows peak about 100 MB lower.
+    /// </summary>
+    private static void CompactHeap()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
+
     private static (SiteResult, SampleEstimate) Summarise(ModelCard card, ScoredSite scored, SampleEstimate? development, IntervalOptions intervals,
         CancellationToken cancellation)
     {
@@ -237,6 +253,7 @@ public static class ValidationRun
         var inRiskOrder = MetricEstimator.InRiskOrder(scored.Examples);
         var examples = inRiskOrder.Examples;
         scored = scored with { Examples = examples };
+        if (examples.Count >= CompactAbove) CompactHeap();
         var site = scored.Site;
         var estimate = MetricEstimator.Estimate(inRiskOrder, card.OperatingPoint?.Threshold, intervals, site.Name, cancellation, discriminationCurves: true);
         var counts = examples.ClassCounts();

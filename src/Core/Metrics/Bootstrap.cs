@@ -107,7 +107,7 @@ internal sealed class Bootstrap
     }
 
     /// <summary>Each row's weight in resample <paramref name="b"/>: its patient's draw count; <paramref name="counts"/> is scratch, one per position.</summary>
-    public void Resample(int b, double[] weights, byte[] counts)
+    public void Resample(int b, byte[] weights, byte[] counts)
     {
         Draw(b, 1, counts);
         for (int i = 0; i < weights.Length; i++) weights[i] = counts[PositionOfRow[i]];

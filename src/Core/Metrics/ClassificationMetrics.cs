@@ -27,7 +27,7 @@ public static class ClassificationMetrics
     public static MetricSet Compute(ScoredExamples s, double? threshold = null)
     {
         if (s.Count == 0) throw new ArgumentException("No examples to score.", nameof(s));
-        var summary = SampleSummary.Compute(new MetricSample(s, threshold), Ones(s.Count));
+        var summary = SampleSummary.Compute(new MetricSample(s, threshold), SampleSummary.UnitWeights(s.Count));
         var set = new MetricSet();
         foreach (var definition in MetricCatalog.For(s.IsBinary))
         {
@@ -46,7 +46,7 @@ public static class ClassificationMetrics
     public static double? OneVsRestAuroc(ScoredExamples s, int cls)
     {
         var sample = new MetricSample(s, null, rankEveryClass: true);
-        return SampleSummary.Compute(sample, Ones(s.Count)).Auroc[cls];
+        return SampleSummary.Compute(sample, SampleSummary.UnitWeights(s.Count)).Auroc[cls];
     }
 
     public static double BrierOf(ScoredExamples s) => Point(s, MetricKeys.Brier)!.Value;
@@ -76,8 +76,6 @@ public static class ClassificationMetrics
     public static int BinOf(double p, int bins) => Math.Clamp((int)Math.Ceiling(p * bins) - 1, 0, bins - 1);
 
     private static double? Point(ScoredExamples s, string key) => Compute(s)[key].Value;
-
-    private static double[] Ones(int n) => Enumerable.Repeat(1.0, n).ToArray();
 
     private static IReadOnlyList<ReliabilityBin> Reliability(int count, int bins, Func<int, (double Predicted, bool Event)> point)
     {

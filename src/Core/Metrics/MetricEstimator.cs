@@ -70,7 +70,7 @@ public static class MetricEstimator
         if (examples.Count == 0) throw new ArgumentException("No examples to score.", nameof(examples));
         var sample = new MetricSample(examples, threshold, originalRows: originalRows);
         var definitions = MetricCatalog.For(examples.IsBinary).ToList();
-        var summary = SampleSummary.Compute(sample, Enumerable.Repeat(1.0, examples.Count).ToArray(), bandLevel: options.Level);
+        var summary = SampleSummary.Compute(sample, SampleSummary.UnitWeights(examples.Count), bandLevel: options.Level);
         // The point estimate's four iterative fits read the sample and nothing of each other: all cores at once.
         if (examples.IsBinary)
             Parallel.Invoke(() => _ = summary.Flexible, () => _ = summary.CalibrationIntercept, () => _ = summary.CalibrationSlope, () => _ = summary.DeLongAuroc);
@@ -127,10 +127,10 @@ public static class MetricEstimator
     /// <summary>Any sample, one resample per task, each summarised by <see cref="SampleSummary"/>'s sweeps.</summary>
     private static void ResampleAny(MetricSample sample, Bootstrap bootstrap, int resamples, Action<int, SampleSummary> keep, CancellationToken cancellation)
     {
-        var pool = new System.Collections.Concurrent.ConcurrentBag<(double[] Weights, byte[] Counts)>();
-        Parallel.For<(double[] Weights, byte[] Counts)>(0, resamples,
+        var pool = new System.Collections.Concurrent.ConcurrentBag<(byte[] Weights, byte[] Counts)>();
+        Parallel.For<(byte[] Weights, byte[] Counts)>(0, resamples,
             new ParallelOptions { CancellationToken = cancellation },
-            () => pool.TryTake(out var buffers) ? buffers : (new double[sample.N], new byte[bootstrap.Positions]),
+            () => pool.TryTake(out var buffers) ? buffers : (new byte[sample.N], new byte[bootstrap.Positions]),
             (b, _, buffers) =>
             {
                 bootstrap.Resample(b, buffers.Weights, buffers.Counts);

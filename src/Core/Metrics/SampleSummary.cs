@@ -7,12 +7,13 @@ namespace Harness.Core.Metrics;
 /// <see cref="MetricSample"/>: one in row order, one per ranked class (AUROC and average
 /// precision together), one by confidence (equal-mass bins). Weights are frequency weights (a
 /// bootstrap resample's draw counts; 1 for the point estimate), so every metric equals its value
-/// on the sample with each row repeated that many times. The costly parts that only some
+/// on the sample with each row repeated that many times; a byte each (a resample draws no
+/// patient 256 times: <see cref="Bootstrap.Draw"/>). The costly parts that only some
 /// metrics need (the loess curve, the logistic fits, DeLong's variance) are computed on demand.
 /// </summary>
 internal sealed class SampleSummary
 {
-    private readonly double[]? _weights;
+    private readonly byte[]? _weights;
     private readonly bool _pointEstimate;
     private readonly double? _bandLevel;
     private readonly Lazy<FlexibleCalibrationResult?> _flexible;
@@ -20,7 +21,7 @@ internal sealed class SampleSummary
     private readonly Lazy<(WaldEstimate Intercept, WaldEstimate Slope)?> _slope;
     private readonly Lazy<AurocVariance?> _delong;
 
-    private SampleSummary(MetricSample sample, double[]? weights, Func<FlexibleCalibrationResult?>? flexible = null, double? bandLevel = null)
+    private SampleSummary(MetricSample sample, byte[]? weights, Func<FlexibleCalibrationResult?>? flexible = null, double? bandLevel = null)
     {
         Sample = sample;
         _weights = weights;
@@ -34,7 +35,7 @@ internal sealed class SampleSummary
         AveragePrecision = new double?[sample.ScoredClasses.Length];
         _pointEstimate = weights is not null && weights.All(w => w == 1);
         _flexible = new(flexible ?? FlexibleCalibrationOf);
-        _inOrder = new double[]?[sample.Ranked.Length];
+        _inOrder = new byte[]?[sample.Ranked.Length];
         _intercept = new(() => LogisticCalibration.InterceptOfLogits(sample.RiskLogits!, sample.RiskRanking!.IsClass, InScoreOrder()));
         _slope = new(() => LogisticCalibration.SlopeOfLogits(sample.RiskLogits!, sample.RiskRanking!.IsClass, InScoreOrder()));
         _delong = new(() => DeLong.Compute(sample.RiskRanking!.Score, sample.RiskRanking.IsClass.Select(e => e == 1).ToArray(), InScoreOrder()));
@@ -82,8 +83,16 @@ internal sealed class SampleSummary
     /// <summary>Classes present (positive weight).</summary>
     public int ClassesPresent => ClassWeight.Count(w => w > 0);
 
+    /// <summary>The point estimate's weights: 1 for every row.</summary>
+    public static byte[] UnitWeights(int n)
+    {
+        var ones = new byte[n];
+        Array.Fill(ones, (byte)1);
+        return ones;
+    }
+
     /// <param name="bandLevel">The point estimate's loess curve carries a confidence band at this level (null: none).</param>
-    public static SampleSummary Compute(MetricSample sample, double[] weights, double? bandLevel = null)
+    public static SampleSummary Compute(MetricSample sample, byte[] weights, double? bandLevel = null)
     {
         if (weights.Length != sample.N) throw new ArgumentException("One weight per row is needed.", nameof(weights));
         var s = new SampleSummary(sample, weights, bandLevel: bandLevel);
@@ -100,7 +109,8 @@ internal sealed class SampleSummary
     private void RowSweep()
     {
         var m = Sample;
-        double[] w = Weights, brierTerm = m.BrierTerm, logLossTerm = m.LogLossTerm;
+        byte[] w = Weights;
+        double[] brierTerm = m.BrierTerm, logLossTerm = m.LogLossTerm;
         byte[] hit = m.Hit, events = m.Event, atThreshold = m.AtThreshold;
         float[] confidence = m.Confidence, risk = m.Risk;
         int[] labels = m.Labels;
@@ -195,7 +205,7 @@ internal sealed class SampleSummary
     {
         var ranked = Sample.Ranked[k];
         byte[] isClass = ranked.IsClass;
-        double[] w = InOrder(k);
+        byte[] w = InOrder(k);
         int[] runs = ranked.Runs;
         double positives = ClassWeight[ranked.Class], negatives = N - positives; // from the row sweep
         if (positives == 0) return;
@@ -230,29 +240,29 @@ internal sealed class SampleSummary
         var m = Sample;
         var bins = new EqualMassBins(N);
         int[] order = m.ByConfidence;
-        double[] weights = Weights;
+        byte[] weights = Weights;
         float[] conf = m.ConfidenceByConfidence;
         byte[] hit = m.HitByConfidence;
         for (int k = 0; k < order.Length; k++) bins.Add(weights[order[k]], conf[k], hit[k]);
         EceEqualMass = bins.Ece();
     }
 
-    private readonly double[]?[] _inOrder;
+    private readonly byte[]?[] _inOrder;
 
-    private double[] Weights => _weights ?? throw new InvalidOperationException("A resample summarised from sums has no per-row weights.");
+    private byte[] Weights => _weights ?? throw new InvalidOperationException("A resample summarised from sums has no per-row weights.");
 
     /// <summary>The weights in a ranked class's order: the weights themselves when rows are already in that order.</summary>
-    private double[] InOrder(int k)
+    private byte[] InOrder(int k)
     {
         if (Sample.Ranked[k].Order is not { } order) return Weights;
         if (_inOrder[k] is { } cached) return cached;
-        var w = new double[order.Length];
-        double[] weights = Weights;
+        var w = new byte[order.Length];
+        byte[] weights = Weights;
         for (int i = 0; i < order.Length; i++) w[i] = weights[order[i]];
         return _inOrder[k] = w;
     }
 
-    private double[] InScoreOrder() => InOrder(Sample.RiskRank);
+    private byte[] InScoreOrder() => InOrder(Sample.RiskRank);
 
     /// <summary>
     /// The loess calibration curve. The point estimate (every weight 1) fits every distinct risk (or
@@ -264,7 +274,7 @@ internal sealed class SampleSummary
     {
         var sample = Sample;
         if (sample.RiskRanking is not { Score: var risk, IsClass: var events }) return null;
-        double[] w = InScoreOrder();
+        byte[] w = InScoreOrder();
         if (_pointEstimate) return FlexibleCalibration.Compute(risk, events, w, bandLevel: _bandLevel);
         int[] atoms = sample.LoessAtoms!;
         int count = atoms.Length - 1;
@@ -273,7 +283,7 @@ internal sealed class SampleSummary
             for (int i = atoms[a]; i < atoms[a + 1]; i++)
             {
                 sw[a] += w[i];
-                swx[a] += w[i] * risk[i];
+                swx[a] += w[i] * (double)risk[i];
                 swy[a] += w[i] * events[i];
             }
         return CurveOnAtoms(sample, sw, swx, swy);

@@ -34,14 +34,15 @@ public static class DeLong
 {
     /// <summary>Null when there are no positives or no negatives. Scores may not be NaN.</summary>
     public static AurocVariance? Compute<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive) where TS : INumber<TS> =>
-        Compute(scores, positive, weights: default, unitWeights: true);
+        Compute(scores, positive, weights: ReadOnlySpan<byte>.Empty, unitWeights: true);
 
     /// <summary>
     /// With frequency weights (non-negative whole numbers: a row of weight k counts as k identical
     /// rows, weight 0 drops it): equal to <see cref="Compute{TS}(ReadOnlySpan{TS}, ReadOnlySpan{bool})"/>
     /// on the expanded rows. Null when the positive or the negative rows weigh 0 in total.
     /// </summary>
-    public static AurocVariance? Compute<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights) where TS : INumber<TS>
+    public static AurocVariance? Compute<TS, TW>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<TW> weights)
+        where TS : INumber<TS> where TW : INumber<TW>
     {
         if (weights.Length != scores.Length)
             throw new ArgumentException($"scores and weights must have the same length (got {scores.Length}, {weights.Length}).", nameof(weights));
@@ -49,12 +50,13 @@ public static class DeLong
     }
 
     /// <summary>
-    /// As <see cref="Compute{TS}(ReadOnlySpan{TS}, ReadOnlySpan{bool}, ReadOnlySpan{double})"/>, given
+    /// As <see cref="Compute{TS, TW}(ReadOnlySpan{TS}, ReadOnlySpan{bool}, ReadOnlySpan{TW})"/>, given
     /// <paramref name="order"/>: the row indices sorted by ascending score (<see cref="Order{TS}"/>).
     /// Skips the sort, so that many weightings of the same rows (a bootstrap) cost O(n) each.
     /// Throws when <paramref name="order"/> is not such a permutation.
     /// </summary>
-    public static AurocVariance? Compute<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, ReadOnlySpan<int> order) where TS : INumber<TS>
+    public static AurocVariance? Compute<TS, TW>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<TW> weights, ReadOnlySpan<int> order)
+        where TS : INumber<TS> where TW : INumber<TW>
     {
         Validate(scores, positive);
         if (weights.Length != scores.Length)
@@ -93,7 +95,8 @@ public static class DeLong
         return (Math.Clamp(lower, 0.0, 1.0), Math.Clamp(upper, 0.0, 1.0));
     }
 
-    private static AurocVariance? Compute<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights) where TS : INumber<TS>
+    private static AurocVariance? Compute<TS, TW>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<TW> weights, bool unitWeights)
+        where TS : INumber<TS> where TW : INumber<TW>
     {
         Validate(scores, positive);
         if (!unitWeights) ValidateWeights(weights);
@@ -132,13 +135,13 @@ public static class DeLong
     /// of half-integers over m n), then for the squared deviations of the components from it.
     /// </summary>
     /// <param name="ascending">The scores are in ascending order already: <paramref name="order"/> is the identity and goes unread.</param>
-    private static AurocVariance? Sweep<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights,
-        ReadOnlySpan<int> order, bool ascending = false) where TS : INumber<TS>
+    private static AurocVariance? Sweep<TS, TW>(ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<TW> weights, bool unitWeights,
+        ReadOnlySpan<int> order, bool ascending = false) where TS : INumber<TS> where TW : INumber<TW>
     {
         double m = 0, n = 0;
         for (int i = 0; i < scores.Length; i++)
         {
-            double w = unitWeights ? 1.0 : weights[i];
+            double w = unitWeights ? 1.0 : double.CreateTruncating(weights[i]);
             if (positive[i]) m += w; else n += w;
         }
         if (m == 0 || n == 0) return null;
@@ -187,9 +190,9 @@ public static class DeLong
     }
 
     /// <summary>The run of equal scores starting at order[start]: where it ends, and its positive and negative weight.</summary>
-    private static (int End, double Positive, double Negative) Run<TS>(
-        ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<double> weights, bool unitWeights, ReadOnlySpan<int> order, bool ascending, int start)
-        where TS : INumber<TS>
+    private static (int End, double Positive, double Negative) Run<TS, TW>(
+        ReadOnlySpan<TS> scores, ReadOnlySpan<bool> positive, ReadOnlySpan<TW> weights, bool unitWeights, ReadOnlySpan<int> order, bool ascending, int start)
+        where TS : INumber<TS> where TW : INumber<TW>
     {
         TS score = scores[ascending ? start : order[start]];
         double wp = 0, wn = 0;
@@ -197,7 +200,7 @@ public static class DeLong
         for (; k < scores.Length && scores[ascending ? k : order[k]] == score; k++)
         {
             int i = ascending ? k : order[k];
-            double w = unitWeights ? 1.0 : weights[i];
+            double w = unitWeights ? 1.0 : double.CreateTruncating(weights[i]);
             if (positive[i]) wp += w; else wn += w;
         }
         return (k, wp, wn);
@@ -217,11 +220,11 @@ public static class DeLong
                 throw new ArgumentException($"scores[{i}] is NaN.", nameof(scores));
     }
 
-    private static void ValidateWeights(ReadOnlySpan<double> weights)
+    private static void ValidateWeights<TW>(ReadOnlySpan<TW> weights) where TW : INumber<TW>
     {
         for (int i = 0; i < weights.Length; i++)
-            if (!(weights[i] >= 0) || !double.IsFinite(weights[i]) || weights[i] != Math.Floor(weights[i]))
-                throw new ArgumentException($"weights[{i}] = {weights[i]} is not a frequency weight (a non-negative whole number).", nameof(weights));
+            if (double.CreateTruncating(weights[i]) is var w && (!(w >= 0) || !double.IsFinite(w) || w != Math.Floor(w)))
+                throw new ArgumentException($"weights[{i}] = {w} is not a frequency weight (a non-negative whole number).", nameof(weights));
     }
 
     private static void ValidateOrder<TS>(ReadOnlySpan<TS> scores, ReadOnlySpan<int> order) where TS : INumber<TS>

@@ -70,8 +70,9 @@ public static class FlexibleCalibration
     /// then holds q = floor(0.75 N) &lt;= 3 rows, the farthest with weight 0, too few to identify a local
     /// quadratic; R itself warns "span too small").
     /// </returns>
-    public static FlexibleCalibrationResult? Compute<TP, TY>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<double> w,
-        int maxNodes = DefaultMaxNodes, int curvePoints = DefaultCurvePoints, double? bandLevel = null) where TP : INumber<TP> where TY : INumber<TY> =>
+    public static FlexibleCalibrationResult? Compute<TP, TY, TW>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w,
+        int maxNodes = DefaultMaxNodes, int curvePoints = DefaultCurvePoints, double? bandLevel = null)
+        where TP : INumber<TP> where TY : INumber<TY> where TW : INumber<TW> =>
         Compute(p, y, w, maxNodes, curvePoints, binaryOutcomes: true, bandLevel);
 
     /// <summary>
@@ -81,8 +82,8 @@ public static class FlexibleCalibration
     internal static FlexibleCalibrationResult? ComputeOnNodes(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w, int curvePoints) =>
         Compute(p, y, w, int.MaxValue, curvePoints, binaryOutcomes: false, bandLevel: null);
 
-    private static FlexibleCalibrationResult? Compute<TP, TY>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<double> w,
-        int maxNodes, int curvePoints, bool binaryOutcomes, double? bandLevel) where TP : INumber<TP> where TY : INumber<TY>
+    private static FlexibleCalibrationResult? Compute<TP, TY, TW>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w,
+        int maxNodes, int curvePoints, bool binaryOutcomes, double? bandLevel) where TP : INumber<TP> where TY : INumber<TY> where TW : INumber<TW>
     {
         if (bandLevel is double level && !(level > 0 && level < 1))
             throw new ArgumentOutOfRangeException(nameof(bandLevel), level, "The band's level must lie strictly between 0 and 1.");
@@ -175,24 +176,24 @@ public static class FlexibleCalibration
     }
 
     /// <summary>Checks the inputs; returns the number of distinct p with positive weight, the total weight, and the smallest and largest such p.</summary>
-    private static (int Distinct, double Total, double Min, double Max) Validate<TP, TY>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<double> w,
-        bool binaryOutcomes) where TP : INumber<TP> where TY : INumber<TY>
+    private static (int Distinct, double Total, double Min, double Max) Validate<TP, TY, TW>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w,
+        bool binaryOutcomes) where TP : INumber<TP> where TY : INumber<TY> where TW : INumber<TW>
     {
         int distinct = 0;
         double total = 0, previous = double.NaN, min = double.NaN, before = double.NegativeInfinity;
         for (int i = 0; i < p.Length; i++)
         {
-            double pi = double.CreateTruncating(p[i]), yi = double.CreateTruncating(y[i]);
+            double pi = double.CreateTruncating(p[i]), yi = double.CreateTruncating(y[i]), wi = double.CreateTruncating(w[i]);
             if (!double.IsFinite(pi)) throw new ArgumentException($"p[{i}] = {pi} is not finite.", nameof(p));
             if (pi < before)
                 throw new ArgumentException($"p must be sorted ascending (p[{i - 1}] = {before} > p[{i}] = {pi}).", nameof(p));
             before = pi;
             if (binaryOutcomes ? yi != 0 && yi != 1 : !(yi >= 0 && yi <= 1))
                 throw new ArgumentException($"y[{i}] = {yi} is not {(binaryOutcomes ? "0 or 1" : "in [0, 1]")}.", nameof(y));
-            if (!(w[i] >= 0) || w[i] != Math.Floor(w[i]) || double.IsInfinity(w[i]))
-                throw new ArgumentException($"Frequency weights must be non-negative whole numbers (w[{i}] = {w[i]}).", nameof(w));
-            if (w[i] == 0) continue;
-            total += w[i];
+            if (!(wi >= 0) || wi != Math.Floor(wi) || double.IsInfinity(wi))
+                throw new ArgumentException($"Frequency weights must be non-negative whole numbers (w[{i}] = {wi}).", nameof(w));
+            if (wi == 0) continue;
+            total += wi;
             if (pi != previous) { distinct++; previous = pi; }
             if (double.IsNaN(min)) min = pi;
         }
@@ -207,8 +208,8 @@ public static class FlexibleCalibration
     /// multiple of total / count; each closing but the last passes one of the count - 1 multiples below
     /// the total, so there are at most count groups.
     /// </summary>
-    private static (double[] X, double[] Y, double[] W) Nodes<TP, TY>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<double> w,
-        double total, int count, bool compress) where TP : INumber<TP> where TY : INumber<TY>
+    private static (double[] X, double[] Y, double[] W) Nodes<TP, TY, TW>(ReadOnlySpan<TP> p, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w,
+        double total, int count, bool compress) where TP : INumber<TP> where TY : INumber<TY> where TW : INumber<TW>
     {
         var xs = new double[count];
         var ys = new double[count];
@@ -219,7 +220,8 @@ public static class FlexibleCalibration
         double boundary = total / count; // total * (closed + 1) / count, kept up to date
         for (int i = 0; i < p.Length; i++)
         {
-            if (w[i] == 0) continue;
+            double wi = double.CreateTruncating(w[i]);
+            if (wi == 0) continue;
             double pi = double.CreateTruncating(p[i]);
             if (sw > 0 && pi != last && (!compress || cumulative >= boundary))
             {
@@ -227,8 +229,8 @@ public static class FlexibleCalibration
                 while (boundary <= cumulative) boundary = total * (++closed + 1) / count;
             }
             if (sw == 0) first = pi;
-            sw += w[i]; swx += w[i] * pi; swy += w[i] * double.CreateTruncating(y[i]);
-            cumulative += w[i];
+            sw += wi; swx += wi * pi; swy += wi * double.CreateTruncating(y[i]);
+            cumulative += wi;
             last = pi;
         }
         Emit();

@@ -44,7 +44,7 @@ public static class LogisticCalibration
     /// only separation the one-parameter model has), or, as a guard, when the fit fails to converge
     /// or gives a non-finite estimate or standard error.</para>
     /// </summary>
-    public static WaldEstimate? Intercept(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w) => OnLogits(p, y, w, FitIntercept<double>);
+    public static WaldEstimate? Intercept(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w) => OnLogits(p, y, w, FitIntercept<double, double>);
 
     /// <summary>
     /// <see cref="Intercept(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> given
@@ -52,13 +52,14 @@ public static class LogisticCalibration
     /// resample reweights the same rows) computes them once. The outcomes may be any numeric type
     /// (a large sample keeps them as bytes).
     /// </summary>
-    public static WaldEstimate? InterceptOfLogits<TY>(ReadOnlySpan<double> logits, ReadOnlySpan<TY> y, ReadOnlySpan<double> w) where TY : INumber<TY>
+    public static WaldEstimate? InterceptOfLogits<TY, TW>(ReadOnlySpan<double> logits, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w)
+        where TY : INumber<TY> where TW : INumber<TW>
     {
         ValidateOutcomes(y, w, logits.Length);
         return FitIntercept(logits, y, w);
     }
 
-    private static WaldEstimate? FitIntercept<TY>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w) where TY : INumber<TY>
+    private static WaldEstimate? FitIntercept<TY, TW>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w) where TY : INumber<TY> where TW : INumber<TW>
     {
         var summary = Summarise(x, y, w);
         if (summary.Positives == 0 || summary.Negatives == 0) return null;
@@ -82,17 +83,18 @@ public static class LogisticCalibration
     /// non-finite estimate or standard error.</para>
     /// </summary>
     public static (WaldEstimate Intercept, WaldEstimate Slope)? Slope(ReadOnlySpan<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> w) =>
-        OnLogits(p, y, w, FitSlope<double>);
+        OnLogits(p, y, w, FitSlope<double, double>);
 
     /// <summary><see cref="Slope(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> given <see cref="ClippedLogits"/> of p instead of p.</summary>
-    public static (WaldEstimate Intercept, WaldEstimate Slope)? SlopeOfLogits<TY>(ReadOnlySpan<double> logits, ReadOnlySpan<TY> y, ReadOnlySpan<double> w)
-        where TY : INumber<TY>
+    public static (WaldEstimate Intercept, WaldEstimate Slope)? SlopeOfLogits<TY, TW>(ReadOnlySpan<double> logits, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w)
+        where TY : INumber<TY> where TW : INumber<TW>
     {
         ValidateOutcomes(y, w, logits.Length);
         return FitSlope(logits, y, w);
     }
 
-    private static (WaldEstimate Intercept, WaldEstimate Slope)? FitSlope<TY>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w) where TY : INumber<TY>
+    private static (WaldEstimate Intercept, WaldEstimate Slope)? FitSlope<TY, TW>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w)
+        where TY : INumber<TY> where TW : INumber<TW>
     {
         var s = Summarise(x, y, w);
         if (s.Positives == 0 || s.Negatives == 0) return null;
@@ -173,7 +175,7 @@ public static class LogisticCalibration
                 throw new ArgumentException($"p[{i}] = {pi} is not a probability in [0, 1].", nameof(p));
     }
 
-    private static void ValidateOutcomes<TY>(ReadOnlySpan<TY> y, ReadOnlySpan<double> w, int rows) where TY : INumber<TY>
+    private static void ValidateOutcomes<TY, TW>(ReadOnlySpan<TY> y, ReadOnlySpan<TW> w, int rows) where TY : INumber<TY> where TW : INumber<TW>
     {
         if (y.Length != rows || w.Length != rows)
             throw new ArgumentException($"p (or its logits), y and w must have the same length (got {rows}, {y.Length}, {w.Length}).");
@@ -181,13 +183,13 @@ public static class LogisticCalibration
         {
             if (y[i] != TY.Zero && y[i] != TY.One)
                 throw new ArgumentException($"y[{i}] = {y[i]} is not an outcome 0 or 1.", nameof(y));
-            if (!(w[i] >= 0) || !double.IsFinite(w[i]) || w[i] != Math.Floor(w[i]))
-                throw new ArgumentException($"w[{i}] = {w[i]} is not a frequency weight (a non-negative whole number).", nameof(w));
+            if (double.CreateTruncating(w[i]) is var wi && (!(wi >= 0) || !double.IsFinite(wi) || wi != Math.Floor(wi)))
+                throw new ArgumentException($"w[{i}] = {wi} is not a frequency weight (a non-negative whole number).", nameof(w));
         }
     }
 
     /// <summary>Summarises the weighted rows of each class by their logits <paramref name="x"/>.</summary>
-    private static ClassSummary Summarise<TY>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w) where TY : INumber<TY>
+    private static ClassSummary Summarise<TY, TW>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w) where TY : INumber<TY> where TW : INumber<TW>
     {
         double positives = 0, negatives = 0;
         double minPos = double.PositiveInfinity, maxPos = double.NegativeInfinity;
@@ -195,16 +197,17 @@ public static class LogisticCalibration
         for (int i = 0; i < x.Length; i++)
         {
             double l = x[i];
-            if (w[i] == 0) continue;
+            double wi = double.CreateTruncating(w[i]);
+            if (wi == 0) continue;
             if (y[i] == TY.One)
             {
-                positives += w[i];
+                positives += wi;
                 minPos = Math.Min(minPos, l);
                 maxPos = Math.Max(maxPos, l);
             }
             else
             {
-                negatives += w[i];
+                negatives += wi;
                 minNeg = Math.Min(minNeg, l);
                 maxNeg = Math.Max(maxNeg, l);
             }
@@ -217,8 +220,8 @@ public static class LogisticCalibration
     /// <paramref name="fitSlope"/>, else over a with b fixed at 1 (x as an offset). Returns the
     /// estimate and the information there, or null when it does not converge.
     /// </summary>
-    private static (double A, double B, Information Info)? Fit<TY>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w, bool fitSlope)
-        where TY : INumber<TY>
+    private static (double A, double B, Information Info)? Fit<TY, TW>(ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w, bool fitSlope)
+        where TY : INumber<TY> where TW : INumber<TW>
     {
         double a = 0, b = 1; // start at "perfectly calibrated"
         var (ll, ua, ub, info) = Evaluate(x, y, w, a, b);
@@ -268,13 +271,13 @@ public static class LogisticCalibration
     /// information. mu, 1 - mu, mu (1 - mu) and log(1 + e^eta) are all formed from e^-|eta|, so
     /// none of them cancels or overflows in either tail.
     /// </summary>
-    private static (double LogLikelihood, double ScoreA, double ScoreB, Information Info) Evaluate<TY>(
-        ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<double> w, double a, double b) where TY : INumber<TY>
+    private static (double LogLikelihood, double ScoreA, double ScoreB, Information Info) Evaluate<TY, TW>(
+        ReadOnlySpan<double> x, ReadOnlySpan<TY> y, ReadOnlySpan<TW> w, double a, double b) where TY : INumber<TY> where TW : INumber<TW>
     {
         double ll = 0, ua = 0, ub = 0, iaa = 0, iab = 0, ibb = 0;
         for (int i = 0; i < x.Length; i++)
         {
-            double wi = w[i];
+            double wi = double.CreateTruncating(w[i]);
             if (wi == 0) continue;
             double xi = x[i];
             double eta = a + b * xi;

@@ -48,7 +48,7 @@ public class BinaryResamplerTests
             for (int lane = 0; lane < lanes; lane++)
             {
                 // and each also drawn alone and summarised by the one-resample sweeps
-                var rowWeights = new double[n];
+                var rowWeights = new byte[n];
                 bootstrap.Resample(batch * lanes + lane, rowWeights, new byte[bootstrap.Positions]);
                 reference[lane] = SampleSummary.Compute(sample, rowWeights);
             }

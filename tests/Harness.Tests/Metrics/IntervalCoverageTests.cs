@@ -75,7 +75,7 @@ public class IntervalCoverageTests(ITestOutputHelper output)
         var definitions = bootstrapped.Select(MetricCatalog.Get).ToArray();
         var replicates = bootstrapped.Select(_ => new double[Resamples]).ToArray();
         var rng = new Random(20240611);
-        var weights = new double[N];
+        var weights = new byte[N];
 
         for (int r = 0; r < Replicates; r++)
         {

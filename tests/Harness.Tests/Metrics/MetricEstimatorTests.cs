@@ -86,13 +86,13 @@ public class MetricEstimatorTests
         // Given a sample with ties and whole-number weights 0..3 (a bootstrap resample's draw counts)
         var s = RandomScored.Make(classCount, 150, seed, decimals: 2);
         var random = new Random(seed);
-        var weights = Enumerable.Range(0, s.Count).Select(_ => (double)random.Next(0, 4)).ToArray();
+        var weights = Enumerable.Range(0, s.Count).Select(_ => (byte)random.Next(0, 4)).ToArray();
         var expanded = Expand(s, weights);
 
         // When every bootstrap-interval metric is computed both ways
         double? threshold = s.IsBinary ? 0.45 : null;
         var weighted = SampleSummary.Compute(new MetricSample(s, threshold), weights);
-        var repeated = SampleSummary.Compute(new MetricSample(expanded, threshold), Enumerable.Repeat(1.0, expanded.Count).ToArray());
+        var repeated = SampleSummary.Compute(new MetricSample(expanded, threshold), SampleSummary.UnitWeights(expanded.Count));
 
         // Then they agree to rounding
         foreach (var metric in MetricCatalog.For(s.IsBinary))
@@ -259,7 +259,7 @@ public class MetricEstimatorTests
         return new ScoredExamples(Classes, 1, labels, probabilities);
     }
 
-    private static ScoredExamples Expand(ScoredExamples s, double[] weights)
+    private static ScoredExamples Expand(ScoredExamples s, byte[] weights)
     {
         var labels = new List<int>();
         var probabilities = new List<float>();

@@ -159,7 +159,7 @@ public class FlexibleCalibrationTests
         Assert.Null(FlexibleCalibration.Compute(four, y4, LoessTests.Ones(4)));
         Assert.Null(FlexibleCalibration.Compute([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], y6, [1, 0, 2, 0, 1, 0]));
         Assert.Null(FlexibleCalibration.Compute([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], y6, [0, 0, 0, 6, 0, 0]));
-        Assert.Null(FlexibleCalibration.Compute<double, double>([], [], []));
+        Assert.Null(FlexibleCalibration.Compute<double, double, double>([], [], []));
 
         // And five rows of two distinct p give a result
         Assert.NotNull(FlexibleCalibration.Compute([0.1, 0.1, 0.1, 0.2, 0.2], [0, 1, 0, 1, 1], LoessTests.Ones(5)));
