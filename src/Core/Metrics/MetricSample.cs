@@ -19,7 +19,6 @@ internal sealed class MetricSample
     /// <param name="originalRows">When the rows were reordered, each row's original index: ties keep the original order.</param>
     public MetricSample(ScoredExamples s, double? threshold, bool rankEveryClass = false, int[]? originalRows = null)
     {
-        _tieBreak = originalRows;
         _riskLogits = new(() => RiskRanking is { } risk ? Statistics.LogisticCalibration.ClippedLogits(risk.Score) : null);
         Examples = s;
         N = s.Count;
@@ -69,10 +68,10 @@ internal sealed class MetricSample
         var rankings = new RankedClass[ScoredClasses.Length];
         int[] byConfidence = [];
         Parallel.Invoke(
-            () => byConfidence = StableOrder.Ascending(N, i => Confidence[i], _tieBreak),
+            () => byConfidence = StableOrder.Ascending(N, i => Confidence[i], originalRows),
             () => Parallel.For(0, rankings.Length, k => rankings[k] = ScoredClasses[k] == Positive
-                ? new RankedClass(s, ScoredClasses[k], StableOrder.AscendingUnlessSorted(N, i => Risk[i], _tieBreak), Risk, Event)
-                : new RankedClass(s, ScoredClasses[k], StableOrder.AscendingUnlessSorted(N, i => s.Probability(i, ScoredClasses[k]), _tieBreak))));
+                ? new RankedClass(s, ScoredClasses[k], StableOrder.AscendingUnlessSorted(N, i => Risk[i], originalRows), Risk, Event)
+                : new RankedClass(s, ScoredClasses[k], StableOrder.AscendingUnlessSorted(N, i => s.Probability(i, ScoredClasses[k]), originalRows))));
         (ByConfidence, Ranked) = (byConfidence, rankings);
         ConfidenceByConfidence = ByConfidence.Select(r => Confidence[r]).ToArray();
         HitByConfidence = ByConfidence.Select(r => Hit[r]).ToArray();
@@ -152,8 +151,6 @@ internal sealed class MetricSample
     private readonly Lazy<double[]?> _riskLogits;
 
     public double Probability(int row, int cls) => Examples.Probability(row, cls);
-
-    private readonly int[]? _tieBreak;
 
     private static int[] Atoms(int[] runs, int n, int count)
     {
