@@ -107,8 +107,10 @@ public sealed record FeatureDistribution(string Name, string Kind, long Observed
     /// <summary><see cref="BinOf"/> for a numeric feature with these <paramref name="edges"/>.</summary>
     public static int EdgeBin(ReadOnlySpan<double> edges, double value)
     {
+        // The edges ascend: the first edge at or above the value is the number below it, counted
+        // without a branch on where the value falls (a random place, row after row).
         int bin = 0;
-        while (bin < edges.Length && value > edges[bin]) bin++;
+        foreach (double edge in edges) bin += value > edge ? 1 : 0;
         return bin;
     }
 

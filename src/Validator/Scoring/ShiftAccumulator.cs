@@ -57,30 +57,40 @@ internal sealed class ShiftAccumulator : IChunkObserver
         }
     }
 
+    /// <summary>
+    /// Column by column: one feature's running sums stay in registers and its bin bounds in cache while
+    /// the batch's rows pass in order (each sum still adds the rows one by one, in file order).
+    /// </summary>
     public void Observe(in ScoredBatch batch)
     {
         if (_training is null) return;
         var features = batch.Features.Span;
         var labels = batch.Labels.Span;
-        int width = batch.Width;
-        for (int r = 0; r < batch.Count; r++)
+        int width = batch.Width, count = batch.Count;
+        for (int r = 0; r < count; r++) _classes[labels[r]]++;
+        for (int f = 0; f < width; f++)
         {
-            _classes[labels[r]]++;
-            for (int f = 0; f < width; f++)
+            ReadOnlySpan<double> bounds = _binBounds[f];
+            long[] bins = _bins[f];
+            bool categorical = _categorical[f];
+            double centre = _centre[f], sum = _sum[f], squares = _squares[f];
+            long observed = _observed[f], missing = _missing[f];
+            for (int r = 0; r < count; r++)
             {
                 float value = features[r * width + f];
                 if (float.IsNaN(value))
                 {
-                    _missing[f]++;
+                    missing++;
                     continue;
                 }
-                double deviation = value - _centre[f];
-                _observed[f]++;
-                _sum[f] += deviation;
-                _squares[f] += deviation * deviation;
-                int bin = _categorical[f] ? FeatureDistribution.LevelBin(_binBounds[f], value) : FeatureDistribution.EdgeBin(_binBounds[f], value);
-                _bins[f][bin < 0 ? _bins[f].Length - 1 : bin]++;
+                double deviation = value - centre;
+                observed++;
+                sum += deviation;
+                squares += deviation * deviation;
+                int bin = categorical ? FeatureDistribution.LevelBin(bounds, value) : FeatureDistribution.EdgeBin(bounds, value);
+                bins[bin < 0 ? bins.Length - 1 : bin]++;
             }
+            (_observed[f], _missing[f], _sum[f], _squares[f]) = (observed, missing, sum, squares);
         }
     }
 
