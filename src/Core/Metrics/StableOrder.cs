@@ -6,14 +6,14 @@ namespace Harness.Core.Metrics;
 /// patterns sort as the numbers do: such keys are packed with the tie-break into one 64-bit
 /// integer, laid out in tie-break order, and a stable least-significant-digit radix sort on the
 /// key's 32 bits (three passes of 11 bits, a pass skipped where every key has the same digit)
-/// orders them: ties stay in tie-break order. At ten million rows that takes a quarter of the time
-/// of a comparison sort, and several times less than sorting tuples through a comparer. Rows
-/// already in order (a binary sample in risk order, ranked by risk) are not sorted at all. Any
-/// other key (negative, or not a float32) takes the tuple sort; all give the same order.
+/// orders them: ties stay in tie-break order (at ten million rows the estimator's risk order took
+/// 1.3 s; with a comparison sort and the rows gathered on one core, 3.4 s). Rows already in order (a
+/// binary sample in risk order, ranked by risk) are not sorted at all. Any other key (negative, or
+/// not a float32) takes the tuple sort; all give the same order.
 /// </summary>
 internal static class StableOrder
 {
-    /// <param name="tieBreak">Each row's tie-break index, distinct; null: the row itself.</param>
+    /// <param name="tieBreak">Each row's tie-break index, a permutation of 0..n-1; null: the row itself.</param>
     public static int[] Ascending(int n, Func<int, double> key, int[]? tieBreak = null) =>
         AscendingUnlessSorted(n, key, tieBreak) ?? Enumerable.Range(0, n).ToArray();
 
@@ -53,7 +53,7 @@ internal static class StableOrder
     /// Sorts 64-bit integers by their high 32 bits only, stably (equal high halves keep their order):
     /// LSD radix, the three digits' counts taken in one pass beforehand.
     /// </summary>
-    internal static void SortByHighHalf(ulong[] keys)
+    private static void SortByHighHalf(ulong[] keys)
     {
         int n = keys.Length;
         if (n < 2) return;
