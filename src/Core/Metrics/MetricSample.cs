@@ -150,8 +150,6 @@ internal sealed class MetricSample
 
     private readonly Lazy<double[]?> _riskLogits;
 
-    public double Probability(int row, int cls) => Examples.Probability(row, cls);
-
     private static int[] Atoms(int[] runs, int n, int count)
     {
         var starts = new List<int> { 0 };

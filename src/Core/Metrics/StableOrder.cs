@@ -5,7 +5,7 @@ namespace Harness.Core.Metrics;
 /// when the tie-break is the row itself). Probabilities are float32 values at least 0, whose bit
 /// patterns sort as the numbers do: such keys are packed with the tie-break into one 64-bit
 /// integer, laid out in tie-break order, and a stable least-significant-digit radix sort on the
-/// key's 32 bits (three passes of 11 bits, a pass skipped where every key has the same digit)
+/// key's 32 bits (passes of 11, 11 and 10 bits, a pass skipped where every key has the same digit)
 /// orders them: ties stay in tie-break order (at ten million rows the estimator's risk order took
 /// 1.3 s; with a comparison sort and the rows gathered on one core, 3.4 s). Rows already in order (a
 /// binary sample in risk order, ranked by risk) are not sorted at all. Any other key (negative, or
