@@ -88,10 +88,7 @@ public sealed record DiscriminationCurves(IReadOnlyList<RocPoint> Roc, IReadOnly
 
         var roc = new Walk<TR, TE>(ascendingRisk, events, thresholds, positives, negatives, precisionRecall: false);
         var pr = new Walk<TR, TE>(ascendingRisk, events, thresholds, positives, negatives, precisionRecall: true);
-        var (rocKept, rocDelta) = CurveThinning.Thin(ref roc, maxPoints);
-        var (prKept, prDelta) = CurveThinning.Thin(ref pr, maxPoints);
-        return new DiscriminationCurves(rocKept.Select(p => new RocPoint(p.X, p.Y)).ToArray(),
-            prKept.Select(p => new PrecisionRecallPoint(p.X, p.Y)).ToArray(), rocDelta, prDelta);
+        return ThinBoth(ref roc, ref pr, maxPoints);
     }
 
     /// <summary>
@@ -102,10 +99,17 @@ public sealed record DiscriminationCurves(IReadOnlyList<RocPoint> Roc, IReadOnly
     {
         var roc = new Listed(Roc.Select(p => (p.Fpr, p.Tpr)).ToArray());
         var pr = new Listed(PrecisionRecall.Select(p => (p.Recall, p.Precision)).ToArray());
+        return ThinBoth(ref roc, ref pr, maxPoints, RocTolerance, PrecisionRecallTolerance);
+    }
+
+    /// <summary>Both curves thinned, each tolerance added to the one the points already had.</summary>
+    private static DiscriminationCurves ThinBoth<TRoc, TPr>(ref TRoc roc, ref TPr pr, int maxPoints, double rocTolerance = 0, double prTolerance = 0)
+        where TRoc : ICurvePoints, allows ref struct where TPr : ICurvePoints, allows ref struct
+    {
         var (rocKept, rocDelta) = CurveThinning.Thin(ref roc, maxPoints);
         var (prKept, prDelta) = CurveThinning.Thin(ref pr, maxPoints);
-        return new DiscriminationCurves(rocKept.Select(p => new RocPoint(p.X, p.Y)).ToArray(), prKept.Select(p => new PrecisionRecallPoint(p.X, p.Y)).ToArray(),
-            RocTolerance + rocDelta, PrecisionRecallTolerance + prDelta);
+        return new DiscriminationCurves(rocKept.Select(p => new RocPoint(p.X, p.Y)).ToArray(),
+            prKept.Select(p => new PrecisionRecallPoint(p.X, p.Y)).ToArray(), rocTolerance + rocDelta, prTolerance + prDelta);
     }
 
     /// <summary>
